@@ -1,0 +1,576 @@
+package dsl
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/lagc/lagc/parser"
+	"github.com/lagc/lagc/symbolic"
+)
+
+// Limits that keep hostile input from exhausting memory or time.
+const (
+	// MaxArrayLen is the largest number of elements of one array.
+	MaxArrayLen = 1 << 16
+	// MaxUnroll is the largest total number of sum iterations in a file.
+	MaxUnroll = 1 << 20
+)
+
+// Compile parses and checks src and lowers it to symbolic form. On failure
+// it returns a nil model and a parser.ErrorList, sorted by position: the
+// syntax error, or all semantic errors (at most parser.MaxErrors, then
+// "too many errors"). Compile never panics; an unexpected panic becomes an
+// "internal error".
+func Compile(filename string, src []byte) (*Model, error) {
+	f, err := parser.Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Check(f)
+}
+
+// Check checks a parsed file and lowers it to symbolic form; see Compile.
+func Check(f *parser.File) (m *Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m = nil
+			err = parser.ErrorList{{Pos: parser.Pos{Filename: f.Filename, Line: 1, Col: 1},
+				Msg: fmt.Sprintf("internal error: %v", r)}}
+		}
+	}()
+	c := &checker{
+		filename: f.Filename,
+		seen:     map[parser.Error]bool{},
+		later:    map[string]parser.Pos{},
+		b:        symbolic.NewBuilder(),
+		names:    map[string]*entity{},
+	}
+	c.m = &Model{Filename: f.Filename, AST: f, B: c.b}
+	c.check(f)
+	if len(c.errs) > 0 {
+		c.errs.Sort()
+		return nil, c.errs.Limit(parser.MaxErrors)
+	}
+	return c.m, nil
+}
+
+type entKind uint8
+
+const (
+	eConst entKind = iota
+	eParam
+	eCoord
+	eInput
+	eTarget
+	eLet
+	eIndex // sum index
+)
+
+var entKindNames = [...]string{"const", "param", "coord", "input", "target", "let", "sum index"}
+
+func (k entKind) String() string { return entKindNames[k] }
+
+// entity is a declared name.
+type entity struct {
+	kind  entKind
+	name  string
+	pos   parser.Pos
+	dims  []int
+	value float64          // const, sum index
+	syms  []*symbolic.Node // param, coord, input, target: flat elements
+	ready bool             // const: value known; let: lowered
+
+	// let only
+	decl     *parser.LetStmt
+	node     *symbolic.Node // nil if lowering failed
+	lowering bool
+	target   string // first target the let uses, "" if none
+}
+
+type checker struct {
+	filename string
+	errs     parser.ErrorList
+	seen     map[parser.Error]bool
+	later    map[string]parser.Pos // every declared name, for "used before its declaration"
+	coords   bool                  // a coord statement was seen
+	b        *symbolic.Builder
+	m        *Model
+	names    map[string]*entity
+	locals   []*entity // sum indices in scope, innermost last
+	unrolled int
+	unrollOK bool
+}
+
+// errorf records an error, dropping exact duplicates.
+func (c *checker) errorf(pos parser.Pos, format string, args ...any) {
+	e := &parser.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	if c.seen[*e] {
+		return
+	}
+	c.seen[*e] = true
+	c.errs = append(c.errs, e)
+}
+
+// functions maps the built-in function names to their arity.
+var functions = map[string]int{
+	"sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1, "atan2": 2,
+	"sinh": 1, "cosh": 1, "tanh": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1,
+	"pow": 2, "dot": 1,
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func (c *checker) check(f *parser.File) {
+	var (
+		lag, cost  parser.Stmt
+		lets       []*entity
+		systemSeen parser.Stmt
+	)
+	for _, s := range f.Stmts {
+		switch s := s.(type) {
+		case *parser.DeclStmt:
+			for _, it := range s.Items {
+				if _, ok := c.later[it.Name.Name]; !ok {
+					c.later[it.Name.Name] = it.Name.NamePos
+				}
+			}
+			c.coords = c.coords || s.Kind == parser.Coord
+		case *parser.LetStmt:
+			if _, ok := c.later[s.Name.Name]; !ok {
+				c.later[s.Name.Name] = s.Name.NamePos
+			}
+		}
+	}
+	first := f.Stmts[0]
+	if _, ok := first.(*parser.SystemStmt); !ok {
+		c.errorf(first.Base().Pos, "file must start with a system statement (system Name)")
+	}
+	for _, s := range f.Stmts {
+		switch s := s.(type) {
+		case *parser.SystemStmt:
+			if systemSeen != nil {
+				c.errorf(s.Pos, "duplicate system statement (first at %s)", lineCol(systemSeen.Base().Pos))
+				continue
+			}
+			systemSeen = s
+			c.m.Name, c.m.Pos = s.Name.Name, s.Name.NamePos
+		case *parser.DeclStmt:
+			for _, it := range s.Items {
+				c.declare(s.Kind, it)
+			}
+		case *parser.LetStmt:
+			if e := c.define(eLet, s.Name); e != nil {
+				e.decl = s
+				lets = append(lets, e)
+			}
+		case *parser.LagrangianStmt:
+			if lag != nil {
+				c.errorf(s.Pos, "duplicate lagrangian (first at %s)", lineCol(lag.Base().Pos))
+				continue
+			}
+			lag = s
+		case *parser.CostStmt:
+			if cost != nil {
+				c.errorf(s.Pos, "duplicate cost (first at %s)", lineCol(cost.Base().Pos))
+				continue
+			}
+			cost = s
+		}
+	}
+	if !c.coords {
+		c.errorf(first.Base().Pos, "no coordinates declared (coord q)")
+	}
+	c.m.T = c.b.Sym("t")
+	for _, e := range lets {
+		e.lowering = true
+		var target string
+		e.node = c.lower(e.decl.Value, &ctx{what: "let " + e.name, target: &target})
+		e.lowering, e.ready, e.target = false, true, target
+		if e.node != nil {
+			c.m.Lets = append(c.m.Lets, Let{Name: e.name, Pos: e.pos, Value: e.node})
+		}
+	}
+	if lag == nil {
+		c.errorf(first.Base().Pos, "missing lagrangian statement (lagrangian = ...)")
+	} else {
+		v := lag.(*parser.LagrangianStmt).Value
+		c.m.LagrangianSrc = parser.FormatExpr(v)
+		c.m.L = c.lower(v, &ctx{what: "lagrangian", noTarget: true})
+		if c.m.L != nil {
+			c.checkVelocities(lag)
+		}
+	}
+	if cost != nil {
+		v := cost.(*parser.CostStmt).Value
+		c.m.CostSrc = parser.FormatExpr(v)
+		c.m.C = c.lower(v, &ctx{what: "cost"})
+	}
+}
+
+// checkVelocities rejects coordinates whose velocity does not occur in
+// the Lagrangian: their equation of motion would not be second order.
+func (c *checker) checkVelocities(lag parser.Stmt) {
+	for _, d := range c.m.Coords {
+		for i := d.Offset; i < d.Offset+d.Len(); i++ {
+			if !c.b.DependsOn(c.m.L, c.m.V[i]) {
+				c.errorf(d.Pos, "lagrangian does not depend on %s: coordinate %s would have no equation of motion of second order",
+					c.m.V[i].Name(), c.m.CoordNames[i])
+				break
+			}
+		}
+	}
+}
+
+func lineCol(p parser.Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// define checks a new name and enters it in the global scope.
+func (c *checker) define(kind entKind, id *parser.Ident) *entity {
+	if !c.checkName(id) {
+		return nil
+	}
+	if prev := c.names[id.Name]; prev != nil {
+		c.errorf(id.NamePos, "%s redeclared (previous declaration at %s)", id.Name, lineCol(prev.pos))
+		return nil
+	}
+	e := &entity{kind: kind, name: id.Name, pos: id.NamePos}
+	c.names[id.Name] = e
+	return e
+}
+
+// checkName rejects declarations of predeclared names.
+func (c *checker) checkName(id *parser.Ident) bool {
+	switch {
+	case id.Name == "t":
+		c.errorf(id.NamePos, "cannot declare t: t is time")
+		return false
+	case functions[id.Name] > 0:
+		c.errorf(id.NamePos, "cannot declare %s: it is a built-in function", id.Name)
+		return false
+	}
+	return true
+}
+
+func (c *checker) declare(kind parser.DeclKind, it *parser.DeclItem) {
+	ek := map[parser.DeclKind]entKind{parser.Const: eConst, parser.Param: eParam, parser.Coord: eCoord,
+		parser.Input: eInput, parser.Target: eTarget}[kind]
+	e := c.define(ek, it.Name)
+	if e == nil {
+		return
+	}
+	n := 1
+	for _, d := range it.Dims {
+		k, ok := c.constInt(d, "array size")
+		if !ok {
+			return
+		}
+		if k <= 0 {
+			start, _ := d.Span()
+			c.errorf(start, "array size must be a positive integer, got %d", k)
+			return
+		}
+		if n *= k; n > MaxArrayLen {
+			start, _ := d.Span()
+			c.errorf(start, "array %s is too large (more than %d elements)", e.name, MaxArrayLen)
+			return
+		}
+		e.dims = append(e.dims, k)
+	}
+	var value float64
+	if it.Value != nil {
+		what := "const value"
+		if kind == parser.Param {
+			what = "param default"
+		}
+		v, ok := c.constEval(it.Value, what)
+		if !ok {
+			return
+		}
+		value = v
+	}
+	names := flatNames(e.name, e.dims)
+	d := Decl{Name: e.name, Dims: e.dims, Pos: e.pos}
+	switch ek {
+	case eConst:
+		e.value, e.ready = value, true
+		c.m.Consts = append(c.m.Consts, Const{Name: e.name, Pos: e.pos, Value: value})
+		return
+	case eParam:
+		d.Offset = len(c.m.Theta)
+		for _, nm := range names {
+			d.Default = append(d.Default, value)
+			e.syms = append(e.syms, c.b.Sym(nm))
+		}
+		c.m.Params = append(c.m.Params, d)
+		c.m.ParamNames = append(c.m.ParamNames, names...)
+		c.m.Defaults = append(c.m.Defaults, d.Default...)
+		c.m.Theta = append(c.m.Theta, e.syms...)
+	case eCoord:
+		d.Offset = len(c.m.Q)
+		for _, nm := range names {
+			e.syms = append(e.syms, c.b.Sym(nm))
+			c.m.V = append(c.m.V, c.b.Sym("dot("+nm+")"))
+		}
+		c.m.Coords = append(c.m.Coords, d)
+		c.m.CoordNames = append(c.m.CoordNames, names...)
+		c.m.Q = append(c.m.Q, e.syms...)
+	case eInput:
+		d.Offset = len(c.m.U)
+		for _, nm := range names {
+			e.syms = append(e.syms, c.b.Sym(nm))
+		}
+		c.m.Inputs = append(c.m.Inputs, d)
+		c.m.InputNames = append(c.m.InputNames, names...)
+		c.m.U = append(c.m.U, e.syms...)
+	case eTarget:
+		d.Offset = len(c.m.Y)
+		for _, nm := range names {
+			e.syms = append(e.syms, c.b.Sym(nm))
+		}
+		c.m.Targets = append(c.m.Targets, d)
+		c.m.TargetNames = append(c.m.TargetNames, names...)
+		c.m.Y = append(c.m.Y, e.syms...)
+	}
+	e.ready = true
+}
+
+// flatNames expands an array name row-major: x[0], x[1], ... or W[0][0], ...
+func flatNames(name string, dims []int) []string {
+	names := []string{name}
+	for _, k := range dims {
+		next := make([]string, 0, len(names)*k)
+		for _, p := range names {
+			for i := 0; i < k; i++ {
+				next = append(next, p+"["+strconv.Itoa(i)+"]")
+			}
+		}
+		names = next
+	}
+	return names
+}
+
+// lookupLocal finds a sum index in scope.
+func (c *checker) lookupLocal(name string) *entity {
+	for i := len(c.locals) - 1; i >= 0; i-- {
+		if c.locals[i].name == name {
+			return c.locals[i]
+		}
+	}
+	return nil
+}
+
+// pushIndex declares a sum index.
+func (c *checker) pushIndex(id *parser.Ident, v float64) bool {
+	if !c.checkName(id) {
+		return false
+	}
+	prev := c.lookupLocal(id.Name)
+	if prev == nil {
+		prev = c.names[id.Name]
+	}
+	if prev != nil {
+		c.errorf(id.NamePos, "sum index %s redeclared (previous declaration at %s)", id.Name, lineCol(prev.pos))
+		return false
+	}
+	c.locals = append(c.locals, &entity{kind: eIndex, name: id.Name, pos: id.NamePos, value: v, ready: true})
+	return true
+}
+
+// sumRange evaluates the bounds of a sum.
+func (c *checker) sumRange(s *parser.Sum) (lo, hi int, ok bool) {
+	lo, ok1 := c.constInt(s.Lo, "sum bound")
+	hi, ok2 := c.constInt(s.Hi, "sum bound")
+	if !ok1 || !ok2 {
+		return 0, 0, false
+	}
+	if hi >= lo {
+		c.unrolled += hi - lo + 1
+	}
+	if c.unrolled > MaxUnroll {
+		c.errorf(s.SumPos, "sums too large: more than %d terms after unrolling", MaxUnroll)
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// constInt evaluates an integer constant expression.
+func (c *checker) constInt(e parser.Expr, what string) (int, bool) {
+	v, ok := c.constEval(e, what)
+	if !ok {
+		return 0, false
+	}
+	if v != math.Trunc(v) || math.Abs(v) > 1<<31 {
+		start, _ := e.Span()
+		c.errorf(start, "%s must be an integer, got %s", what, fmtNum(v))
+		return 0, false
+	}
+	return int(v), true
+}
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// constEval folds a constant expression: numbers, constants, sum indices,
+// arithmetic, the built-in functions (not dot) and sums.
+func (c *checker) constEval(e parser.Expr, what string) (float64, bool) {
+	v, ok := c.constEval1(e, what)
+	if ok && (math.IsInf(v, 0) || math.IsNaN(v)) {
+		start, _ := e.Span()
+		c.errorf(start, "%s is not a finite number", what)
+		return 0, false
+	}
+	return v, ok
+}
+
+func (c *checker) constEval1(e parser.Expr, what string) (float64, bool) {
+	notConst := func(pos parser.Pos, desc string) (float64, bool) {
+		c.errorf(pos, "%s must be a constant expression: %s", what, desc)
+		return 0, false
+	}
+	switch e := e.(type) {
+	case *parser.Num:
+		return e.Value, true
+	case *parser.Paren:
+		return c.constEval1(e.X, what)
+	case *parser.Ident:
+		if l := c.lookupLocal(e.Name); l != nil {
+			return l.value, true
+		}
+		if ent := c.names[e.Name]; ent != nil {
+			if ent.kind == eConst {
+				if !ent.ready {
+					c.errorf(e.NamePos, "%s used before its declaration", e.Name)
+					return 0, false
+				}
+				return ent.value, true
+			}
+			return notConst(e.NamePos, e.Name+" is a "+ent.kind.String())
+		}
+		if e.Name == "t" {
+			return notConst(e.NamePos, "t is time")
+		}
+		if p, ok := c.later[e.Name]; ok {
+			c.errorf(e.NamePos, "%s used before its declaration at %s", e.Name, lineCol(p))
+			return 0, false
+		}
+		if functions[e.Name] > 0 {
+			c.errorf(e.NamePos, "%s is a function, not a value", e.Name)
+			return 0, false
+		}
+		c.errorf(e.NamePos, "undefined: %s", e.Name)
+		return 0, false
+	case *parser.Index:
+		if ent := c.names[e.Name.Name]; ent != nil && ent.kind != eConst && ent.kind != eLet {
+			return notConst(e.Name.NamePos, e.Name.Name+" is a "+ent.kind.String())
+		}
+		if c.lookupLocal(e.Name.Name) == nil && c.names[e.Name.Name] == nil {
+			c.errorf(e.Name.NamePos, "undefined: %s", e.Name.Name)
+			return 0, false
+		}
+		c.errorf(e.Name.NamePos, "cannot index %s: not an array", e.Name.Name)
+		return 0, false
+	case *parser.Unary:
+		x, ok := c.constEval1(e.X, what)
+		if e.Op == parser.Sub {
+			x = -x
+		}
+		return x, ok
+	case *parser.Binary:
+		x, ok1 := c.constEval1(e.X, what)
+		y, ok2 := c.constEval1(e.Y, what)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch e.Op {
+		case parser.Add:
+			return x + y, true
+		case parser.Sub:
+			return x - y, true
+		case parser.Mul:
+			return x * y, true
+		case parser.Div:
+			if y == 0 {
+				c.errorf(e.OpPos, "division by zero")
+				return 0, false
+			}
+			return x / y, true
+		default:
+			return math.Pow(x, y), true
+		}
+	case *parser.Call:
+		name := e.Name.Name
+		if !c.checkCall(e) {
+			return 0, false
+		}
+		if name == "dot" {
+			return notConst(e.Name.NamePos, "dot(...) depends on time")
+		}
+		args := make([]float64, len(e.Args))
+		ok := true
+		for i, a := range e.Args {
+			var okA bool
+			args[i], okA = c.constEval1(a, what)
+			ok = ok && okA
+		}
+		if !ok {
+			return 0, false
+		}
+		switch name {
+		case "pow":
+			return math.Pow(args[0], args[1]), true
+		case "atan2":
+			return math.Atan2(args[0], args[1]), true
+		}
+		fn, _ := symbolic.FuncByName(name)
+		b := symbolic.NewBuilder()
+		return symbolic.Eval(b.Call(fn, b.Num(args[0])), nil), true
+	case *parser.Sum:
+		lo, hi, ok := c.sumRange(e)
+		if !ok {
+			return 0, false
+		}
+		total := 0.0
+		for i := lo; i <= hi; i++ {
+			if !c.pushIndex(e.Var, float64(i)) {
+				return 0, false
+			}
+			v, ok := c.constEval1(e.Body, what)
+			c.locals = c.locals[:len(c.locals)-1]
+			if !ok {
+				return 0, false
+			}
+			total += v
+		}
+		return total, true
+	}
+	start, _ := e.Span()
+	c.errorf(start, "unexpected expression")
+	return 0, false
+}
+
+// checkCall checks the function name and arity of a call.
+func (c *checker) checkCall(e *parser.Call) bool {
+	name := e.Name.Name
+	arity, ok := functions[name]
+	if !ok {
+		if ent := c.names[name]; ent != nil {
+			c.errorf(e.Name.NamePos, "cannot call %s: it is a %s, not a function", name, ent.kind)
+		} else if l := c.lookupLocal(name); l != nil || name == "t" {
+			c.errorf(e.Name.NamePos, "cannot call %s: it is not a function", name)
+		} else {
+			c.errorf(e.Name.NamePos, "undefined function %s (the functions are %s)", name, functionList)
+		}
+		return false
+	}
+	if len(e.Args) != arity {
+		c.errorf(e.Name.NamePos, "%s takes %s, got %d", name, plural(arity, "argument"), len(e.Args))
+		return false
+	}
+	return true
+}
+
+var functionList = "sin cos tan asin acos atan atan2 sinh cosh tanh exp log sqrt abs pow dot"

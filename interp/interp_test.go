@@ -1,0 +1,80 @@
+package interp_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lagc/lagc/compiler"
+	"github.com/lagc/lagc/internal/modeltest"
+	"github.com/lagc/lagc/interp"
+	"github.com/lagc/lagc/runtime"
+)
+
+func load(t testing.TB, path string) *interp.Model {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := compiler.Compile(filepath.Base(path), src)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return interp.New(u)
+}
+
+func testdataFiles(t testing.TB) []string {
+	files, err := filepath.Glob("../testdata/*.lag")
+	if err != nil || len(files) < 7 {
+		t.Fatalf("testdata: %v (%d files)", err, len(files))
+	}
+	return files
+}
+
+// TestDerivativesFiniteDifferences checks every derivative of every testdata
+// system against finite differences at random points.
+func TestDerivativesFiniteDifferences(t *testing.T) {
+	for _, path := range testdataFiles(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			m := load(t, path)
+			rng := rand.New(rand.NewPCG(1, 2))
+			for range 5 {
+				p := modeltest.RandomPoint(m.Info(), rng)
+				for _, bad := range modeltest.CheckDerivatives(m, p, 1e-6) {
+					t.Errorf("at %+v: %v", p, bad)
+				}
+			}
+		})
+	}
+}
+
+func TestEvalAllocs(t *testing.T) {
+	for _, path := range testdataFiles(t) {
+		m := load(t, path)
+		p := modeltest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := runtime.NewOut(m.Info())
+		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+			if a := testing.AllocsPerRun(100, func() { m.Eval(lvl, p, out) }); a != 0 {
+				t.Errorf("%s: Eval(%b) allocates %v times", path, lvl, a)
+			}
+		}
+	}
+}
+
+func BenchmarkEval(b *testing.B) {
+	m := load(b, "../testdata/double_pendulum.lag")
+	p := modeltest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+	out := runtime.NewOut(m.Info())
+	for _, lvl := range []struct {
+		name string
+		w    runtime.Want
+	}{{"Level1", runtime.Level1}, {"Level2", runtime.Level2}, {"Level3", runtime.Level3}} {
+		b.Run(lvl.name, func(b *testing.B) {
+			for b.Loop() {
+				m.Eval(lvl.w, p, out)
+			}
+		})
+	}
+}

@@ -1,0 +1,252 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+// Method selects how ComputeGradient estimates dC_d/dθ, the gradient of
+// the discrete cost at the free stationary trajectory.
+type Method int
+
+const (
+	// EPOneSided is Equilibrium Propagation with the one-sided
+	// estimator (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β: one nudged solve, bias O(β).
+	EPOneSided Method = iota
+	// EPCentered is Equilibrium Propagation with the centered estimator
+	// (∂S_β/∂θ[q_β] − ∂S_−β/∂θ[q_−β])/(2β): two nudged solves, bias O(β²).
+	EPCentered
+	// Adjoint solves H λ = ∇_q C_d with the free Hessian factorisation and
+	// returns ∂C_d/∂θ − λᵀ ∂²S_d/∂q∂θ: exact up to round-off.
+	Adjoint
+	// FiniteDiff takes central differences of C_d(q*(θ)) over whole
+	// solves: 2P solves, error O(FDStep²).
+	FiniteDiff
+)
+
+var methodNames = [...]string{"ep", "centered", "adjoint", "fd"}
+
+// String returns "ep", "centered", "adjoint" or "fd".
+func (m Method) String() string {
+	if m >= 0 && int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod is the inverse of Method.String.
+func ParseMethod(s string) (Method, error) {
+	for i, name := range methodNames {
+		if s == name {
+			return Method(i), nil
+		}
+	}
+	return 0, fmt.Errorf("runtime: unknown gradient method %q (want ep, centered, adjoint or fd)", s)
+}
+
+// Gradient is a gradient estimate of the discrete cost C_d at the free
+// stationary trajectory with respect to the parameters θ.
+type Gradient struct {
+	Method Method
+	// Beta is the nudging strength of EP estimates, the relative step
+	// of finite differences, and 0 for the adjoint.
+	Beta float64
+	Cost float64   // C_d at the free trajectory
+	Grad []float64 // dC_d/dθ, len P
+	Free *Solution // the free solution
+	// Solves counts the stationary-trajectory solves (free one included)
+	// and Iterations the Newton or chord iterations over all of them.
+	Solves, Iterations int
+}
+
+// ComputeGradient solves pr and estimates the gradient of its discrete cost
+// with method m. It is a convenience wrapper around Solver.Gradient.
+func ComputeGradient(pr *Problem, m Method, opt *Options) (*Gradient, error) {
+	g := new(Gradient)
+	if err := new(Solver).Gradient(g, pr, m, opt); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Gradient solves pr for its free trajectory (into dst.Free, allocated if
+// nil) and estimates the gradient of the discrete cost with method m into
+// dst, reusing dst's storage.
+//
+// The EP estimators differentiate ∂S_β/∂θ = ∂S_d/∂θ + β ∂C_d/∂θ along the
+// nudged trajectories, so a cost that depends on θ explicitly contributes
+// its ∂C_d/∂θ (at q_β for the one-sided estimator, averaged over q_±β for
+// the centered one). The nudged solves start from the free solution and
+// reuse its Hessian factorisation (see Solver.SolveNudged).
+func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) error {
+	if m < EPOneSided || m > FiniteDiff {
+		return fmt.Errorf("%w: unknown gradient method %v", ErrProblem, m)
+	}
+	if pr != nil && pr.Model != nil && !pr.Model.Info().HasCost {
+		return fmt.Errorf("%w: model %s declares no cost to differentiate", ErrProblem, pr.Model.Info().Name)
+	}
+	if dst.Free == nil {
+		dst.Free = new(Solution)
+	}
+	if err := s.Solve(dst.Free, pr, opt); err != nil {
+		return err
+	}
+	np := s.np
+	dst.Grad = grow(dst.Grad, np)
+	dst.Method = m
+	dst.Cost = s.freeC
+	dst.Beta = 0
+	g := dst.Grad
+	switch m {
+	case EPOneSided, EPCentered:
+		beta := s.set.beta
+		dst.Beta = beta
+		if err := s.nudge(beta); err != nil {
+			return err
+		}
+		if m == EPOneSided {
+			for a := range g {
+				g[a] = (s.dS[a]-s.dSfree[a])/beta + s.dC[a]
+			}
+			break
+		}
+		copy(g, s.dS)
+		cp := s.scratchP() // ∂C_d/∂θ[q_β]
+		copy(cp, s.dC)
+		if err := s.nudge(-beta); err != nil {
+			return err
+		}
+		for a := range g {
+			g[a] = (g[a]-s.dS[a])/(2*beta) + (cp[a]+s.dC[a])/2
+		}
+	case Adjoint:
+		s.adjoint(g)
+	case FiniteDiff:
+		if err := s.finiteDiff(g); err != nil {
+			return err
+		}
+		dst.Beta = s.set.fdStep
+	}
+	dst.Solves, dst.Iterations = s.solvesTotal, s.iterTotal
+	return nil
+}
+
+// scratchP returns a scratch vector of length P that survives sweeps.
+func (s *Solver) scratchP() []float64 {
+	s.pbuf = grow(s.pbuf, s.np)
+	return s.pbuf
+}
+
+// nudge solves S_d + βC_d from the free solution, by the chord method when
+// the free factorisation is available and by Newton's method otherwise.
+func (s *Solver) nudge(beta float64) error {
+	var it int
+	var err error
+	if s.factFree {
+		it, err = s.chord(beta)
+	} else {
+		copy(s.q, s.qfree)
+		it, err = s.newton(beta, s.qfree)
+	}
+	s.iterTotal += it
+	s.solvesTotal++
+	return err
+}
+
+// adjoint computes dC_d/dθ = ∂C_d/∂θ − λᵀ ∂²S_d/∂q∂θ with H λ = ∇_q C_d at
+// the free solution, whose Hessian s.bnd holds factored.
+func (s *Solver) adjoint(g []float64) {
+	n, N, h := s.n, s.N, s.h
+	s.gather(s.gCfree, nil, 0)
+	s.bnd.solve(s.rhs) // rhs = −λ
+	lam := s.w
+	clear(lam)
+	for pos, gr := range s.pos2grid {
+		for i := range n {
+			lam[gr*n+i] = -s.rhs[pos*n+i]
+		}
+	}
+	if s.bc == Periodic {
+		copy(lam[N*n:], lam[:n])
+	}
+	copy(g, s.dCfree)
+	out, pt := s.out, &s.pt
+	pt.Q, pt.V, pt.Theta = s.qbar, s.vv, s.theta
+	q := s.qfree
+	for k := range N {
+		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
+		la, lb := lam[k*n:k*n+n], lam[(k+1)*n:(k+1)*n+n]
+		for i := range n {
+			s.qbar[i] = (qa[i] + qb[i]) / 2
+			s.vv[i] = (qb[i] - qa[i]) / h
+		}
+		pt.T = (float64(k) + 0.5) * h
+		pt.U = s.umid[k*s.nu : (k+1)*s.nu]
+		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
+		s.model.Eval(WantLthq|WantLthv, pt, out)
+		for a := range g {
+			tq, tv := out.Lthq[a*n:a*n+n], out.Lthv[a*n:a*n+n]
+			acc := 0.0
+			for i := range n {
+				acc += h/2*tq[i]*(la[i]+lb[i]) + tv[i]*(lb[i]-la[i])
+			}
+			g[a] -= acc
+		}
+	}
+}
+
+// finiteDiff takes central differences of C_d(q*(θ)) in each θ_j, each
+// solve warm-started from the free solution.
+func (s *Solver) finiteDiff(g []float64) error {
+	defer func() { s.factFree = false }()
+	for j := range g {
+		t0 := s.theta[j]
+		st := s.set.fdStep * max(1, math.Abs(t0))
+		var c [2]float64
+		for side, sg := range [2]float64{1, -1} {
+			s.theta[j] = t0 + sg*st
+			copy(s.q, s.qfree)
+			it, err := s.newton(0, s.qfree)
+			s.iterTotal += it
+			s.solvesTotal++
+			if err != nil {
+				s.theta[j] = t0
+				return fmt.Errorf("finite differences at θ[%d] = %g: %w", j, s.theta[j]+sg*st, err)
+			}
+			c[side] = s.sCost
+		}
+		s.theta[j] = t0
+		// Divide by the step actually taken.
+		g[j] = (c[0] - c[1]) / ((t0 + st) - (t0 - st))
+	}
+	return nil
+}
+
+// DSdTheta evaluates ∂S_d/∂θ = Σ_k h ∂L/∂θ(q̄_k, v_k, t_{k+½}) along the
+// trajectory q (N+1 rows of n; for Periodic problems row N is taken to be
+// row 0) into dst,
+// allocating it if nil or short, and returns it. The trajectory need not be
+// stationary.
+func (s *Solver) DSdTheta(dst []float64, pr *Problem, q [][]float64) ([]float64, error) {
+	if err := s.setup(pr, nil); err != nil {
+		return nil, err
+	}
+	if len(q) != s.N+1 {
+		return nil, fmt.Errorf("%w: trajectory has %d rows, want N+1 = %d", ErrProblem, len(q), s.N+1)
+	}
+	for k, row := range q {
+		if len(row) != s.n {
+			return nil, fmt.Errorf("%w: trajectory row %d has %d values, want %d", ErrProblem, k, len(row), s.n)
+		}
+		copy(s.q[k*s.n:], row)
+	}
+	if s.bc == Periodic {
+		s.fixEnds(s.q)
+	}
+	if !s.sweep(s.q, 0, Level1) {
+		return nil, s.nanErr(s.q, 0, 0)
+	}
+	dst = grow(dst, s.np)
+	copy(dst, s.dS)
+	return dst, nil
+}

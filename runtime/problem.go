@@ -1,0 +1,299 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Sentinel errors. Every error returned by this package wraps one of them
+// (test with errors.Is) and its message starts with "runtime: ".
+var (
+	// ErrNoConvergence: Newton's method did not reach the tolerance within
+	// Options.MaxIter iterations, or its line search could not reduce the
+	// residual. The message reports iterations, correction and residual.
+	ErrNoConvergence = errors.New("runtime: no convergence")
+	// ErrSingular: the Hessian of the discrete action (the second
+	// variation) is singular or nearly so. The message names the likely
+	// cause for the boundary conditions in use.
+	ErrSingular = errors.New("runtime: singular Hessian")
+	// ErrNaN: the model produced NaN or Inf.
+	ErrNaN = errors.New("runtime: NaN or Inf")
+	// ErrProblem: the Problem is malformed (sizes, horizon, step count).
+	ErrProblem = errors.New("runtime: invalid problem")
+)
+
+// BC selects the boundary conditions of a Problem.
+type BC int
+
+const (
+	// Fixed endpoints: q(0) = Problem.Q0 and q(T) = Problem.QT.
+	Fixed BC = iota
+	// Periodic: q(0) = q(T) (and, at a solution, p(0) = p(T)).
+	Periodic
+)
+
+// String returns "fixed" or "periodic".
+func (b BC) String() string {
+	switch b {
+	case Fixed:
+		return "fixed"
+	case Periodic:
+		return "periodic"
+	}
+	return fmt.Sprintf("BC(%d)", int(b))
+}
+
+// Signal is an external signal of time: the model's inputs u(t) or targets
+// y(t). Set at most one of Func and Samples. The zero value is the zero
+// signal.
+//
+// The runtime evaluates signals at the midpoints t_{k+½} = (k+½)h of the
+// grid: Func is called there, and Samples (one row per grid time t_k, N+1
+// rows) are averaged over the two neighbouring rows.
+type Signal struct {
+	// Func writes the signal at time t into dst (len = number of
+	// inputs or targets). It must not retain dst.
+	Func func(t float64, dst []float64)
+	// Samples holds the signal at the grid times t_0..t_N.
+	Samples [][]float64
+}
+
+// IsZero reports whether s is the zero signal.
+func (s *Signal) IsZero() bool { return s.Func == nil && s.Samples == nil }
+
+// Problem is a discrete stationary-action problem: find q_0..q_N on the
+// grid t_k = k·T/N making the midpoint discrete action stationary under the
+// boundary conditions. The runtime never modifies a Problem.
+type Problem struct {
+	Model Model
+	T     float64 // horizon, > 0 (the period for Periodic)
+	N     int     // number of time steps, ≥ 2 (≥ 3 for Periodic)
+	BC    BC
+
+	// Q0 and QT are the endpoint values for Fixed conditions (len n).
+	// They are ignored for Periodic conditions.
+	Q0, QT []float64
+
+	// Theta holds the parameter values; nil means Model.Info().Defaults.
+	Theta []float64
+
+	// Input and Target are the signals u(t) and y(t).
+	Input, Target Signal
+
+	// Guess is an optional initial trajectory, N+1 rows of n values.
+	// For Fixed conditions rows 0 and N are ignored (the endpoints are
+	// Q0 and QT); for Periodic ones row N is ignored. Without a guess,
+	// Fixed problems start from the straight line between Q0 and QT,
+	// and Periodic ones from the rest state q = 0.
+	Guess [][]float64
+}
+
+// Options controls the solver and the gradient estimators. A nil *Options
+// and zero fields mean the defaults documented on each field.
+type Options struct {
+	// Tol is the convergence tolerance of free solves (default
+	// DefaultTol): Newton stops when the correction satisfies
+	// ‖δq‖∞ ≤ Tol·scale, with scale = max(‖q‖∞, ‖initial q‖∞, ‖first δq‖∞).
+	Tol float64
+	// GradTol is the relative tolerance of the nudged and perturbed
+	// solves inside gradient estimates and SolveNudged (default
+	// DefaultGradTol): they stop when ‖δq‖∞ ≤ GradTol·‖q − q_warm‖∞, the
+	// displacement from the warm-start trajectory, so a difference
+	// quotient carries a relative error of about GradTol whatever β.
+	GradTol float64
+	// MaxIter bounds the Newton iterations of one solve (default
+	// DefaultMaxIter).
+	MaxIter int
+	// Beta is the nudging strength β of the EP estimators (default
+	// DefaultBeta). It must be positive.
+	Beta float64
+	// FDStep is the relative step of the finite-difference gradient: θ_j
+	// moves by ±FDStep·max(1, |θ_j|) (default DefaultFDStep).
+	FDStep float64
+	// MinRCond is the reciprocal condition number (1-norm estimate) below
+	// which the Hessian is reported singular (default DefaultMinRCond).
+	MinRCond float64
+}
+
+// Defaults of Options.
+const (
+	DefaultTol      = 1e-10
+	DefaultGradTol  = 1e-7
+	DefaultMaxIter  = 50
+	DefaultBeta     = 1e-4
+	DefaultFDStep   = 1e-5
+	DefaultMinRCond = 1e-13
+)
+
+// settings is Options with defaults applied.
+type settings struct {
+	tol, gradTol, beta, fdStep, minRCond float64
+	maxIter                              int
+}
+
+func (o *Options) settings() settings {
+	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter}
+	if o == nil {
+		return s
+	}
+	if o.Tol > 0 {
+		s.tol = o.Tol
+	}
+	if o.GradTol > 0 {
+		s.gradTol = o.GradTol
+	}
+	if o.Beta > 0 {
+		s.beta = o.Beta
+	}
+	if o.FDStep > 0 {
+		s.fdStep = o.FDStep
+	}
+	if o.MinRCond > 0 {
+		s.minRCond = o.MinRCond
+	}
+	if o.MaxIter > 0 {
+		s.maxIter = o.MaxIter
+	}
+	return s
+}
+
+// Solution is a stationary trajectory of the (possibly nudged) discrete
+// action. Rows are grid times t_0..t_N; for Periodic problems row N repeats
+// row 0.
+type Solution struct {
+	Beta  float64     // nudging strength the trajectory is stationary for (0: free)
+	Times []float64   // t_k = k·h, N+1 values
+	Q     [][]float64 // q_k, N+1 rows of n
+	// P holds the discrete momenta of L + βc: p_k = D2 L_d(q_{k−1}, q_k)
+	// for k ≥ 1 and p_0 = −D1 L_d(q_0, q_1).
+	P [][]float64
+
+	Action float64 // S_d, the discrete action of L (without βC_d)
+	Cost   float64 // C_d, the discrete cost
+
+	// DSdTheta is ∂S_d/∂θ = Σ_k h ∂L/∂θ(q̄_k, v_k, t_{k+½}) along the
+	// trajectory, and DCdTheta the explicit ∂C_d/∂θ (zero unless the
+	// cost depends on θ).
+	DSdTheta, DCdTheta []float64
+
+	Iterations int     // Newton (or chord) corrections applied
+	Residual   float64 // max |∂(S_d+βC_d)/∂q_k| / h over unknowns: the discrete Euler–Lagrange residual
+	Correction float64 // the final Newton correction ‖δq‖∞ that passed the test
+	// RCond estimates the reciprocal 1-norm condition number of the
+	// Hessian at the solution (0 when it was not estimated, as for
+	// nudged solves that reuse the free factorisation).
+	RCond float64
+}
+
+// resize makes the row slices of s hold n columns and N+1 rows, reusing
+// storage when possible.
+func (s *Solution) resize(n, N, P int) {
+	rows := func(m [][]float64) [][]float64 {
+		if len(m) == N+1 && cap(m[0]) == n && len(m[0]) == n && n > 0 {
+			return m
+		}
+		flat := make([]float64, (N+1)*n)
+		m = make([][]float64, N+1)
+		for k := range m {
+			m[k] = flat[k*n : (k+1)*n : (k+1)*n]
+		}
+		return m
+	}
+	if len(s.Times) != N+1 {
+		s.Times = make([]float64, N+1)
+	}
+	s.Q = rows(s.Q)
+	s.P = rows(s.P)
+	if len(s.DSdTheta) != P {
+		s.DSdTheta = make([]float64, P)
+	}
+	if len(s.DCdTheta) != P {
+		s.DCdTheta = make([]float64, P)
+	}
+}
+
+// validate checks the shapes of pr and returns the parameter vector to use.
+func (pr *Problem) validate() ([]float64, error) {
+	if pr == nil || pr.Model == nil {
+		return nil, fmt.Errorf("%w: no model", ErrProblem)
+	}
+	info := pr.Model.Info()
+	n, np := info.N(), info.P()
+	bad := func(format string, a ...any) ([]float64, error) {
+		return nil, fmt.Errorf("%w: %s: %s", ErrProblem, info.Name, fmt.Sprintf(format, a...))
+	}
+	if n == 0 {
+		return bad("model has no coordinates")
+	}
+	if !(pr.T > 0) || math.IsInf(pr.T, 0) {
+		return bad("horizon T = %g, want a finite T > 0", pr.T)
+	}
+	switch pr.BC {
+	case Fixed:
+		if pr.N < 2 {
+			return bad("N = %d steps, want N ≥ 2 for fixed ends", pr.N)
+		}
+		if len(pr.Q0) != n || len(pr.QT) != n {
+			return bad("fixed ends: len(Q0) = %d, len(QT) = %d, want %d", len(pr.Q0), len(pr.QT), n)
+		}
+		if !finite(pr.Q0) || !finite(pr.QT) {
+			return bad("fixed ends contain NaN or Inf")
+		}
+	case Periodic:
+		if pr.N < 3 {
+			return bad("N = %d steps, want N ≥ 3 for periodic conditions", pr.N)
+		}
+	default:
+		return bad("unknown boundary conditions %v", pr.BC)
+	}
+	theta := pr.Theta
+	if theta == nil {
+		theta = info.Defaults
+	}
+	if len(theta) != np {
+		return bad("%d parameter values, model has %d parameters", len(theta), np)
+	}
+	if !finite(theta) {
+		return bad("parameters contain NaN or Inf")
+	}
+	for _, sg := range []struct {
+		name string
+		s    *Signal
+		w    int
+	}{{"input", &pr.Input, len(info.Inputs)}, {"target", &pr.Target, len(info.Targets)}} {
+		if sg.s.Func != nil && sg.s.Samples != nil {
+			return bad("%s signal has both Func and Samples", sg.name)
+		}
+		if sg.s.Samples != nil {
+			if len(sg.s.Samples) != pr.N+1 {
+				return bad("%s signal has %d samples, want N+1 = %d", sg.name, len(sg.s.Samples), pr.N+1)
+			}
+			for k, row := range sg.s.Samples {
+				if len(row) != sg.w {
+					return bad("%s sample %d has %d values, want %d", sg.name, k, len(row), sg.w)
+				}
+			}
+		}
+	}
+	if pr.Guess != nil {
+		if len(pr.Guess) != pr.N+1 {
+			return bad("guess has %d rows, want N+1 = %d", len(pr.Guess), pr.N+1)
+		}
+		for k, row := range pr.Guess {
+			if len(row) != n {
+				return bad("guess row %d has %d values, want %d", k, len(row), n)
+			}
+		}
+	}
+	return theta, nil
+}
+
+func finite(x []float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,253 @@
+package runtimetest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lagc/lagc/runtime"
+	"gonum.org/v1/gonum/diff/fd"
+)
+
+// FDStep is the step of the central differences used by the checks.
+const FDStep = 1e-6
+
+func copyPoint(p *runtime.Point) *runtime.Point {
+	c := *p
+	c.Q = append([]float64(nil), p.Q...)
+	c.V = append([]float64(nil), p.V...)
+	c.Theta = append([]float64(nil), p.Theta...)
+	c.U = append([]float64(nil), p.U...)
+	c.Y = append([]float64(nil), p.Y...)
+	return &c
+}
+
+// CheckDerivatives compares every derivative m reports at p (Level3: the
+// Lagrangian's first and second derivatives in q, v, θ and the cost's in
+// q, v, θ) with central finite differences of the quantity it derives
+// from (gonum's fd, step FDStep). An entry passes if
+// |got − want| ≤ tol·(1 + |want|). The returned error lists the failures.
+func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
+	info := m.Info()
+	n, np := info.N(), info.P()
+	eval := func(pt *runtime.Point) *runtime.Out {
+		o := runtime.NewOut(info)
+		m.Eval(runtime.Level3, pt, o)
+		return o
+	}
+	base := eval(p)
+	var bad []string
+	cmp := func(name string, i int, got, want float64) {
+		if math.IsNaN(got) || math.Abs(got-want) > tol*(1+math.Abs(want)) {
+			bad = append(bad, fmt.Sprintf("%s[%d] = %.12g, finite differences give %.12g", name, i, got, want))
+		}
+	}
+	// vec selects the varied vector of a point; get reads a quantity.
+	type vec func(pt *runtime.Point) []float64
+	qv := func(pt *runtime.Point) []float64 { return pt.Q }
+	vv := func(pt *runtime.Point) []float64 { return pt.V }
+	tv := func(pt *runtime.Point) []float64 { return pt.Theta }
+	deriv := func(get func(*runtime.Out) float64, which vec, j int) float64 {
+		return fd.Derivative(func(x float64) float64 {
+			pt := copyPoint(p)
+			which(pt)[j] = x
+			return get(eval(pt))
+		}, which(p)[j], &fd.Settings{Formula: fd.Central, Step: FDStep})
+	}
+	type first struct {
+		name  string
+		got   func(*runtime.Out) []float64
+		value func(*runtime.Out) float64
+		by    vec
+	}
+	for _, c := range []first{
+		{"Lq", func(o *runtime.Out) []float64 { return o.Lq }, func(o *runtime.Out) float64 { return o.L }, qv},
+		{"Lv", func(o *runtime.Out) []float64 { return o.Lv }, func(o *runtime.Out) float64 { return o.L }, vv},
+		{"Lth", func(o *runtime.Out) []float64 { return o.Lth }, func(o *runtime.Out) float64 { return o.L }, tv},
+		{"Cq", func(o *runtime.Out) []float64 { return o.Cq }, func(o *runtime.Out) float64 { return o.C }, qv},
+		{"Cv", func(o *runtime.Out) []float64 { return o.Cv }, func(o *runtime.Out) float64 { return o.C }, vv},
+		{"Cth", func(o *runtime.Out) []float64 { return o.Cth }, func(o *runtime.Out) float64 { return o.C }, tv},
+	} {
+		for j, g := range c.got(base) {
+			cmp(c.name, j, g, deriv(c.value, c.by, j))
+		}
+	}
+	// Matrices: M[a*n+j] = ∂ first[a] / ∂ by[j].
+	type second struct {
+		name  string
+		got   func(*runtime.Out) []float64
+		first func(*runtime.Out) []float64
+		rows  int
+		by    vec
+	}
+	for _, c := range []second{
+		{"Lqq", func(o *runtime.Out) []float64 { return o.Lqq }, func(o *runtime.Out) []float64 { return o.Lq }, n, qv},
+		{"Lqv", func(o *runtime.Out) []float64 { return o.Lqv }, func(o *runtime.Out) []float64 { return o.Lq }, n, vv},
+		{"Lvv", func(o *runtime.Out) []float64 { return o.Lvv }, func(o *runtime.Out) []float64 { return o.Lv }, n, vv},
+		{"Lthq", func(o *runtime.Out) []float64 { return o.Lthq }, func(o *runtime.Out) []float64 { return o.Lth }, np, qv},
+		{"Lthv", func(o *runtime.Out) []float64 { return o.Lthv }, func(o *runtime.Out) []float64 { return o.Lth }, np, vv},
+		{"Cqq", func(o *runtime.Out) []float64 { return o.Cqq }, func(o *runtime.Out) []float64 { return o.Cq }, n, qv},
+		{"Cqv", func(o *runtime.Out) []float64 { return o.Cqv }, func(o *runtime.Out) []float64 { return o.Cq }, n, vv},
+		{"Cvv", func(o *runtime.Out) []float64 { return o.Cvv }, func(o *runtime.Out) []float64 { return o.Cv }, n, vv},
+	} {
+		got := c.got(base)
+		for a := range c.rows {
+			for j := range n {
+				want := deriv(func(o *runtime.Out) float64 { return c.first(o)[a] }, c.by, j)
+				cmp(c.name, a*n+j, got[a*n+j], want)
+			}
+		}
+	}
+	// Lvt: ∂Lv/∂t.
+	for i := range n {
+		want := fd.Derivative(func(t float64) float64 {
+			pt := copyPoint(p)
+			pt.T = t
+			return eval(pt).Lv[i]
+		}, p.T, &fd.Settings{Formula: fd.Central, Step: FDStep})
+		cmp("Lvt", i, base.Lvt[i], want)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("model %s: %d derivatives disagree with finite differences:\n\t%s", info.Name, len(bad), strings.Join(bad, "\n\t"))
+	}
+	return nil
+}
+
+// Stationarity measures, independently of the solver, how stationary sol
+// is for the nudged discrete action S_d + β C_d of pr (β = sol.Beta): it
+// differentiates L_d(q_{k−1}, q_k) + L_d(q_k, q_{k+1}) by central finite
+// differences in each unknown q_k, using only the model's L and c values.
+// It returns the largest |∂S/∂q_k| relative to the largest momentum scale
+// max(|p_k|, h|∂L/∂q|) and the largest relative difference between
+// sol.P[k] and ∂L_d(q_{k−1}, q_k)/∂q_k.
+func Stationarity(pr *runtime.Problem, sol *runtime.Solution) (resid, pErr float64) {
+	info := pr.Model.Info()
+	n, N, h := info.N(), pr.N, pr.T/float64(pr.N)
+	theta := pr.Theta
+	if theta == nil {
+		theta = info.Defaults
+	}
+	u := make([]float64, len(info.Inputs))
+	y := make([]float64, len(info.Targets))
+	o := runtime.NewOut(info)
+	sig := func(s *runtime.Signal, k int, dst []float64) {
+		switch {
+		case s.Func != nil:
+			s.Func((float64(k)+0.5)*h, dst)
+		case s.Samples != nil:
+			for i := range dst {
+				dst[i] = (s.Samples[k][i] + s.Samples[k+1][i]) / 2
+			}
+		default:
+			clear(dst)
+		}
+	}
+	// ld is the nudged discrete Lagrangian of step k.
+	ld := func(k int, qa, qb []float64) float64 {
+		qbar := make([]float64, n)
+		v := make([]float64, n)
+		for i := range n {
+			qbar[i] = (qa[i] + qb[i]) / 2
+			v[i] = (qb[i] - qa[i]) / h
+		}
+		sig(&pr.Input, k, u)
+		sig(&pr.Target, k, y)
+		pt := &runtime.Point{T: (float64(k) + 0.5) * h, Q: qbar, V: v, Theta: theta, U: u, Y: y}
+		pr.Model.Eval(runtime.WantL|runtime.WantC, pt, o)
+		return h * (o.L + sol.Beta*o.C)
+	}
+	row := func(k int) []float64 { return append([]float64(nil), sol.Q[(k+N)%N]...) }
+	if pr.BC == runtime.Fixed {
+		row = func(k int) []float64 { return append([]float64(nil), sol.Q[k]...) }
+	}
+	first, last := 1, N-1
+	if pr.BC == runtime.Periodic {
+		first, last = 0, N-1
+	}
+	scale := 0.0
+	for k := range sol.P {
+		for _, x := range sol.P[k] {
+			scale = max(scale, math.Abs(x))
+		}
+	}
+	grads := make([][]float64, N+1)
+	for k := first; k <= last; k++ {
+		grads[k] = make([]float64, n)
+		for i := range n {
+			g := fd.Derivative(func(x float64) float64 {
+				qk := row(k)
+				qk[i] = x
+				return ld((k-1+N)%N, row(k-1), qk) + ld(k, qk, row(k+1))
+			}, sol.Q[k][i], &fd.Settings{Formula: fd.Central, Step: FDStep})
+			grads[k][i] = g
+			// p_k = ∂L_d(q_{k−1}, q_k)/∂q_k.
+			pk := fd.Derivative(func(x float64) float64 {
+				qk := row(k)
+				qk[i] = x
+				return ld((k-1+N)%N, row(k-1), qk)
+			}, sol.Q[k][i], &fd.Settings{Formula: fd.Central, Step: FDStep})
+			pErr = max(pErr, math.Abs(pk-sol.P[k][i])/max(scale, 1e-300))
+		}
+	}
+	for k := first; k <= last; k++ {
+		for _, g := range grads[k] {
+			resid = max(resid, math.Abs(g)/max(scale, 1e-300))
+		}
+	}
+	return resid, pErr
+}
+
+// RelErr returns max_i |a_i − b_i| / max(max_i |b_i|, tiny): the error of a
+// relative to the size of the reference b.
+func RelErr(a, b []float64) float64 {
+	d, s := 0.0, 0.0
+	for i := range b {
+		d = max(d, math.Abs(a[i]-b[i]))
+		s = max(s, math.Abs(b[i]))
+	}
+	if s == 0 {
+		return d
+	}
+	return d / s
+}
+
+// CheckProblem runs the runtime's standard checks on any problem whose
+// model declares a cost, and returns all failures joined (nil if it
+// passes):
+//   - the free solution is stationary (finite differences of the discrete
+//     action relative to the momentum scale below 1e-6) and its momenta
+//     match ∂L_d/∂q_k;
+//   - the centered EP gradient agrees with the adjoint one to epTol
+//     (relative, RelErr), and takes at most 3 iterations per nudged solve;
+//   - the adjoint gradient agrees with finite differences over whole solves
+//     to fdTol.
+func CheckProblem(pr *runtime.Problem, opt *runtime.Options, epTol, fdTol float64) error {
+	var errs []error
+	sol, err := runtime.Solve(pr, opt)
+	if err != nil {
+		return err
+	}
+	if r, p := Stationarity(pr, sol); r > 1e-6 || p > 1e-6 {
+		errs = append(errs, fmt.Errorf("free solution: relative stationarity residual %.3g, momentum error %.3g (want ≤ 1e-6)", r, p))
+	}
+	grads := map[runtime.Method]*runtime.Gradient{}
+	for _, m := range []runtime.Method{runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
+		g, err := runtime.ComputeGradient(pr, m, opt)
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("%v gradient: %w", m, err))...)
+		}
+		grads[m] = g
+	}
+	ep, adj, fdg := grads[runtime.EPCentered], grads[runtime.Adjoint], grads[runtime.FiniteDiff]
+	if e := RelErr(ep.Grad, adj.Grad); !(e <= epTol) {
+		errs = append(errs, fmt.Errorf("centered EP %v vs adjoint %v: relative error %.3g > %g", ep.Grad, adj.Grad, e, epTol))
+	}
+	if it := ep.Iterations - ep.Free.Iterations; it > 6 || it < 2 {
+		errs = append(errs, fmt.Errorf("centered EP: the two nudged solves took %d iterations, want 1 to 3 each", it))
+	}
+	if e := RelErr(fdg.Grad, adj.Grad); !(e <= fdTol) {
+		errs = append(errs, fmt.Errorf("finite differences %v vs adjoint %v: relative error %.3g > %g", fdg.Grad, adj.Grad, e, fdTol))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,685 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+// Solver is a reusable workspace for solves and gradients. Its buffers grow
+// to fit the largest problem seen and are reused, so that repeated solves
+// and gradients of problems of one shape do not allocate (after the first
+// call, and with reused destination Solution and Gradient values).
+//
+// The zero value is ready to use. A Solver is not safe for concurrent use;
+// give each goroutine its own (Models are safe to share).
+type Solver struct {
+	pr    *Problem
+	model Model
+	info  *Info
+	set   settings
+
+	n, nn, N, np, nu, ny int
+	bc                   BC
+	h                    float64
+	theta                []float64
+	umid, ymid           []float64 // N rows of inputs and targets at t_{k+½}
+
+	// Grid vectors, (N+1)·n.
+	q, qt, qfree     []float64 // iterate, line-search trial, free solution
+	r, gC, p         []float64 // ∇_q(S_d+βC_d), ∇_q C_d, momenta
+	rfree, gCfree, w []float64 // free state; w is scratch
+	diag             []float64 // (N+1)·n²: Hessian diagonal block per grid row
+	off              []float64 // N·n²: block ∂²/∂q_k∂q_{k+1} per step
+
+	// Unknowns, in factorisation order.
+	nb       int
+	pos2grid []int // unknown block → grid row
+	grid2pos []int // grid row → unknown block, −1 at fixed ends
+	bnd      band
+	rhs      []float64
+
+	// Model evaluation.
+	out      *Out
+	outInfo  *Info
+	pt       Point
+	qbar, vv []float64
+
+	// Results of the last sweep.
+	sAct, sCost    float64
+	dS, dC         []float64
+	rnorm, rscale  float64 // ℓ2 norm of r over unknowns; ℓ2 size of its summands
+	rInf           float64 // max |r| over unknowns
+	lastCorr       float64
+	lastRC         float64
+	iterTotal      int
+	solvesTotal    int
+	freeOK         bool // qfree, rfree, gCfree hold the last free solution
+	factFree       bool // bnd holds the factorisation at qfree
+	freeAct, freeC float64
+	dSfree, dCfree []float64
+	pbuf           []float64
+}
+
+// NewSolver returns an empty Solver. It is equivalent to new(Solver).
+func NewSolver() *Solver { return new(Solver) }
+
+// setup validates pr, sizes the buffers and evaluates the signals.
+func (s *Solver) setup(pr *Problem, opt *Options) error {
+	theta, err := pr.validate()
+	if err != nil {
+		return err
+	}
+	s.freeOK, s.factFree = false, false
+	s.pr = pr
+	s.model = pr.Model
+	s.info = pr.Model.Info()
+	s.set = opt.settings()
+	s.n, s.N, s.np = s.info.N(), pr.N, s.info.P()
+	s.nn = s.n * s.n
+	s.nu, s.ny = len(s.info.Inputs), len(s.info.Targets)
+	s.bc = pr.BC
+	s.h = pr.T / float64(pr.N)
+	n, N := s.n, s.N
+
+	s.theta = grow(s.theta, s.np)
+	copy(s.theta, theta)
+	s.umid = grow(s.umid, N*s.nu)
+	s.ymid = grow(s.ymid, N*s.ny)
+	if err := s.signal(&pr.Input, s.umid, s.nu, "input"); err != nil {
+		return err
+	}
+	if err := s.signal(&pr.Target, s.ymid, s.ny, "target"); err != nil {
+		return err
+	}
+
+	g := (N + 1) * n
+	for _, b := range []*[]float64{&s.q, &s.qt, &s.qfree, &s.r, &s.gC, &s.p, &s.rfree, &s.gCfree, &s.w} {
+		*b = grow(*b, g)
+	}
+	s.diag = grow(s.diag, (N+1)*s.nn)
+	s.off = grow(s.off, N*s.nn)
+	s.dS = grow(s.dS, s.np)
+	s.dC = grow(s.dC, s.np)
+	s.dSfree = grow(s.dSfree, s.np)
+	s.dCfree = grow(s.dCfree, s.np)
+
+	bw := 1
+	if s.bc == Fixed {
+		s.nb = N - 1
+	} else {
+		// Fold the cycle 0, N−1, 1, N−2, 2, … so that neighbours on the
+		// cycle are at most two positions apart: the periodic Hessian,
+		// block tridiagonal plus two corner blocks, becomes a band
+		// matrix of block bandwidth 2, factored with pivoting like the
+		// fixed-end one without any dense Nn×Nn solve.
+		s.nb = N
+		bw = 2
+	}
+	if cap(s.pos2grid) < s.nb {
+		s.pos2grid = make([]int, s.nb)
+	}
+	s.pos2grid = s.pos2grid[:s.nb]
+	for i := range s.pos2grid {
+		if s.bc == Fixed {
+			s.pos2grid[i] = i + 1
+		} else if i%2 == 0 {
+			s.pos2grid[i] = i / 2
+		} else {
+			s.pos2grid[i] = N - 1 - i/2
+		}
+	}
+	if cap(s.grid2pos) < N+1 {
+		s.grid2pos = make([]int, N+1)
+	}
+	s.grid2pos = s.grid2pos[:N+1]
+	for i := range s.grid2pos {
+		s.grid2pos[i] = -1
+	}
+	for pos, g := range s.pos2grid {
+		s.grid2pos[g] = pos
+	}
+	if s.bc == Periodic {
+		s.grid2pos[N] = s.grid2pos[0]
+	}
+	s.bnd.resize(n, s.nb, bw)
+	s.rhs = grow(s.rhs, s.nb*n)
+
+	if s.out == nil || s.outInfo != s.info || len(s.out.Lq) != n || len(s.out.Lth) != s.np {
+		s.out = NewOut(s.info)
+		s.outInfo = s.info
+	}
+	s.qbar = grow(s.qbar, n)
+	s.vv = grow(s.vv, n)
+	return nil
+}
+
+// signal fills dst (N rows of w) with sg at the midpoints.
+func (s *Solver) signal(sg *Signal, dst []float64, w int, name string) error {
+	switch {
+	case sg.Func != nil:
+		for k := range s.N {
+			sg.Func((float64(k)+0.5)*s.h, dst[k*w:(k+1)*w])
+		}
+	case sg.Samples != nil:
+		for k := range s.N {
+			a, b := sg.Samples[k], sg.Samples[k+1]
+			for i := range w {
+				dst[k*w+i] = (a[i] + b[i]) / 2
+			}
+		}
+	default:
+		clear(dst)
+	}
+	if !finite(dst) {
+		return fmt.Errorf("%w: %s signal is NaN or Inf at a midpoint", ErrNaN, name)
+	}
+	return nil
+}
+
+// guess fills s.q with the initial trajectory.
+func (s *Solver) guess() {
+	n, N, pr := s.n, s.N, s.pr
+	for k := 0; k <= N; k++ {
+		row := s.q[k*n : (k+1)*n]
+		switch {
+		case pr.Guess != nil:
+			copy(row, pr.Guess[k])
+		case s.bc == Fixed:
+			f := float64(k) / float64(N)
+			for i := range row {
+				row[i] = pr.Q0[i] + f*(pr.QT[i]-pr.Q0[i])
+			}
+		default:
+			clear(row)
+		}
+	}
+	s.fixEnds(s.q)
+}
+
+// fixEnds imposes the boundary conditions on a grid vector.
+func (s *Solver) fixEnds(q []float64) {
+	n, N := s.n, s.N
+	if s.bc == Fixed {
+		copy(q[:n], s.pr.Q0)
+		copy(q[N*n:], s.pr.QT)
+	} else {
+		copy(q[N*n:], q[:n])
+	}
+}
+
+// sweep evaluates the model on every step of q for the Lagrangian L + βc:
+// the gradient r, ∇C_d, momenta, action, cost and θ-derivatives and, if
+// want includes WantLqq, the Hessian blocks. It reports false if anything
+// is NaN or Inf.
+func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
+	n, N, h, nn := s.n, s.N, s.h, s.nn
+	clear(s.r)
+	clear(s.gC)
+	clear(s.dS)
+	clear(s.dC)
+	hess := want&WantLqq != 0
+	if hess {
+		clear(s.diag)
+	}
+	out, pt := s.out, &s.pt
+	pt.Q, pt.V, pt.Theta = s.qbar, s.vv, s.theta
+	sAct, sCost, rscale := 0.0, 0.0, 0.0
+	hh := h / 2
+	for k := range N {
+		k1 := k + 1
+		if s.bc == Periodic && k1 == N {
+			k1 = 0
+		}
+		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
+		for i := range n {
+			s.qbar[i] = (qa[i] + qb[i]) / 2
+			s.vv[i] = (qb[i] - qa[i]) / h
+		}
+		pt.T = (float64(k) + 0.5) * h
+		pt.U = s.umid[k*s.nu : (k+1)*s.nu]
+		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
+		s.model.Eval(want, pt, out)
+
+		sAct += h * out.L
+		sCost += h * out.C
+		for a, x := range out.Lth {
+			s.dS[a] += h * x
+		}
+		for a, x := range out.Cth {
+			s.dC[a] += h * x
+		}
+		ra, rb := s.r[k*n:k*n+n], s.r[k1*n:k1*n+n]
+		ga, gb := s.gC[k*n:k*n+n], s.gC[k1*n:k1*n+n]
+		pa, pb := s.p[k*n:k*n+n], s.p[(k+1)*n:(k+1)*n+n]
+		lq, lv, cq, cv := out.Lq[:n], out.Lv[:n], out.Cq[:n], out.Cv[:n]
+		for i := range n {
+			fq := lq[i] + beta*cq[i]
+			fv := lv[i] + beta*cv[i]
+			d1 := hh*fq - fv
+			d2 := hh*fq + fv
+			ra[i] += d1
+			rb[i] += d2
+			ga[i] += hh*cq[i] - cv[i]
+			gb[i] += hh*cq[i] + cv[i]
+			if k == 0 {
+				pa[i] = -d1
+			}
+			pb[i] = d2
+			rscale += (math.Abs(d1) + math.Abs(d2)) * (math.Abs(d1) + math.Abs(d2))
+		}
+		if hess {
+			da, db := s.diag[k*nn:k*nn+nn], s.diag[k1*nn:k1*nn+nn]
+			o := s.off[k*nn : k*nn+nn]
+			lqq, lqv, lvv := out.Lqq[:nn], out.Lqv[:nn], out.Lvv[:nn]
+			cqq, cqv, cvv := out.Cqq[:nn], out.Cqv[:nn], out.Cvv[:nn]
+			for i := range n {
+				for j := range n {
+					ij, ji := i*n+j, j*n+i
+					A := h / 4 * (lqq[ij] + beta*cqq[ij])
+					B := (lqv[ij] + beta*cqv[ij]) / 2
+					Bt := (lqv[ji] + beta*cqv[ji]) / 2
+					V := (lvv[ij] + beta*cvv[ij]) / h
+					da[ij] += A - B - Bt + V
+					db[ij] += A + B + Bt + V
+					o[ij] = A + B - Bt - V
+				}
+			}
+		}
+	}
+	s.sAct, s.sCost = sAct, sCost
+	s.rscale = math.Sqrt(rscale)
+	if s.bc == Periodic {
+		copy(s.p[N*n:], s.p[:n])
+	}
+	// Norms of r over the unknowns.
+	rn, ri := 0.0, 0.0
+	for _, g := range s.pos2grid {
+		for _, x := range s.r[g*n : g*n+n] {
+			rn += x * x
+			ri = max(ri, math.Abs(x))
+		}
+	}
+	s.rnorm, s.rInf = math.Sqrt(rn), ri
+	ok := !math.IsNaN(rn) && !math.IsInf(rn, 0) && !math.IsNaN(sAct+sCost) && !math.IsInf(sAct+sCost, 0)
+	for _, x := range s.dS {
+		ok = ok && !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return ok
+}
+
+// gather writes −(src + beta·src2) at the unknowns into s.rhs (src2 may be nil).
+func (s *Solver) gather(src, src2 []float64, beta float64) {
+	n := s.n
+	for pos, g := range s.pos2grid {
+		d, a := s.rhs[pos*n:pos*n+n], src[g*n:g*n+n]
+		if src2 == nil {
+			for i, x := range a {
+				d[i] = -x
+			}
+		} else {
+			b := src2[g*n : g*n+n]
+			for i, x := range a {
+				d[i] = -(x + beta*b[i])
+			}
+		}
+	}
+}
+
+// step sets dst = q + α·δ (δ = s.rhs in unknown order), boundary conditions
+// included.
+func (s *Solver) step(dst, q []float64, alpha float64) {
+	n := s.n
+	copy(dst, q)
+	for pos, g := range s.pos2grid {
+		d, x := dst[g*n:g*n+n], s.rhs[pos*n:pos*n+n]
+		for i := range d {
+			d[i] += alpha * x[i]
+		}
+	}
+	s.fixEnds(dst)
+}
+
+// factor assembles the Hessian blocks of the last sweep in factorisation
+// order and factors them, checking for singularity.
+func (s *Solver) factor(iter int, cond bool) error {
+	b := &s.bnd
+	b.zero()
+	nn := s.nn
+	for pos, g := range s.pos2grid {
+		b.addBlock(pos, pos, s.diag[g*nn:g*nn+nn], false)
+	}
+	for k := range s.N {
+		i, j := s.grid2pos[k], s.grid2pos[k+1]
+		if i < 0 || j < 0 {
+			continue
+		}
+		blk := s.off[k*nn : k*nn+nn]
+		b.addBlock(i, j, blk, false)
+		b.addBlock(j, i, blk, true)
+	}
+	s.factFree = false
+	pmin, _ := b.factor()
+	if pmin == 0 || math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
+		if math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
+			return fmt.Errorf("%w: Hessian at iteration %d", ErrNaN, iter)
+		}
+		s.lastRC = 0
+		return s.singular(iter, 0)
+	}
+	if cond {
+		s.lastRC = b.rcond()
+		if s.lastRC < s.set.minRCond {
+			return s.singular(iter, s.lastRC)
+		}
+	}
+	return nil
+}
+
+func (s *Solver) singular(iter int, rc float64) error {
+	where := "at the initial guess"
+	if iter > 0 {
+		where = fmt.Sprintf("at Newton iteration %d", iter)
+	}
+	if s.bc == Fixed {
+		return fmt.Errorf("%w: reciprocal condition number %.3g %s (fixed ends, T = %g, N = %d): "+
+			"T is probably at or near a conjugate point (for an oscillator of frequency ω, T = π/ω, 2π/ω, …); "+
+			"shorten or lengthen T, or change N", ErrSingular, rc, where, s.pr.T, s.N)
+	}
+	return fmt.Errorf("%w: reciprocal condition number %.3g %s (periodic, T = %g, N = %d): "+
+		"an autonomous system has a zero mode (every time shift of a periodic orbit is one), and a period "+
+		"at a resonance (ωT = 2πk for an oscillator) is singular too; add a periodic drive or a phase condition, "+
+		"or change T or N", ErrSingular, rc, where, s.pr.T, s.N)
+}
+
+func normInf(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
+// floorTol is the relative accuracy that round-off allows for an N-step
+// trajectory; tolerances below it are raised to it.
+func (s *Solver) floorTol() float64 { return 16 * 0x1p-52 * float64(s.N) }
+
+// converged applies the convergence test to the correction norm dn. With
+// warm == nil it is the free test ‖δ‖∞ ≤ Tol·scale; otherwise the test is
+// relative to the displacement from warm.
+func (s *Solver) converged(dn, scale float64, warm []float64) bool {
+	fl := s.floorTol()
+	qs := max(normInf(s.q), scale)
+	if warm == nil {
+		return dn <= max(s.set.tol, fl)*qs
+	}
+	disp := 0.0
+	for i, x := range s.q {
+		disp = max(disp, math.Abs(x-warm[i]))
+	}
+	return dn <= max(s.set.gradTol*disp, fl*qs)
+}
+
+// newton runs damped Newton's method from s.q on S_d + βC_d. On success
+// s.q is the solution, the last sweep was made there, and s.bnd holds the
+// Hessian factorisation there.
+func (s *Solver) newton(beta float64, warm []float64) (int, error) {
+	if !s.sweep(s.q, beta, Level2) {
+		return 0, s.nanErr(s.q, beta, 0)
+	}
+	scale := normInf(s.q)
+	for it := 0; ; it++ {
+		if err := s.factor(it, true); err != nil {
+			return it, err
+		}
+		s.gather(s.r, nil, 0)
+		s.bnd.solve(s.rhs)
+		dn := normInf(s.rhs)
+		if math.IsNaN(dn) || math.IsInf(dn, 0) {
+			return it, fmt.Errorf("%w: Newton correction at iteration %d", ErrNaN, it)
+		}
+		if it == 0 {
+			scale = max(scale, dn)
+		}
+		if s.converged(dn, scale, warm) {
+			s.lastCorr = dn
+			return it, nil
+		}
+		if it >= s.set.maxIter {
+			return it, fmt.Errorf("%w: after %d Newton iterations the correction is %.3g (relative %.3g, tolerance %g) "+
+				"and the residual max|∇S|/h = %.3g; try a better guess, more iterations, or a shorter horizon",
+				ErrNoConvergence, it, dn, dn/max(scale, normInf(s.q)), s.set.tol, s.rInf/s.h)
+		}
+		// Backtracking line search on the ℓ2 norm of the residual.
+		r0 := s.rnorm
+		floor := 64 * 0x1p-52 * s.rscale
+		alpha := 1.0
+		for ls := 0; ; ls++ {
+			s.step(s.qt, s.q, alpha)
+			ok := s.sweep(s.qt, beta, Level2)
+			if ok && (s.rnorm <= (1-1e-4*alpha)*r0 || s.rnorm <= floor) {
+				s.q, s.qt = s.qt, s.q
+				break
+			}
+			if ls == 30 {
+				if !ok {
+					return it, s.nanErr(s.qt, beta, it)
+				}
+				// Leave the last sweep at s.q for reporting.
+				return it, fmt.Errorf("%w: line search failed at iteration %d: the residual ‖∇S‖₂ = %.3g "+
+					"cannot be reduced along the Newton direction (correction %.3g); try a better guess or change T or N",
+					ErrNoConvergence, it, r0, dn)
+			}
+			alpha /= 2
+		}
+	}
+}
+
+// nanErr reports where the model produced NaN or Inf along q.
+func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
+	// Locate the first bad step.
+	n, h := s.n, s.h
+	for k := range s.N {
+		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
+		for i := range n {
+			s.qbar[i] = (qa[i] + qb[i]) / 2
+			s.vv[i] = (qb[i] - qa[i]) / h
+		}
+		s.pt.T = (float64(k) + 0.5) * h
+		s.pt.U = s.umid[k*s.nu : (k+1)*s.nu]
+		s.pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
+		s.model.Eval(Level1, &s.pt, s.out)
+		o := s.out
+		bad := !finite([]float64{o.L, o.C}) || !finite(o.Lq) || !finite(o.Lv) || !finite(o.Lth) ||
+			(beta != 0 && (!finite(o.Cq) || !finite(o.Cv)))
+		if bad || !finite(s.qbar) || !finite(s.vv) {
+			return fmt.Errorf("%w: model evaluation at step %d (t = %g) at Newton iteration %d", ErrNaN, k, s.pt.T, iter)
+		}
+	}
+	return fmt.Errorf("%w: at Newton iteration %d", ErrNaN, iter)
+}
+
+// saveFree records the current (converged, free) state.
+func (s *Solver) saveFree() {
+	copy(s.qfree, s.q)
+	copy(s.rfree, s.r)
+	copy(s.gCfree, s.gC)
+	copy(s.dSfree, s.dS)
+	copy(s.dCfree, s.dC)
+	s.freeAct, s.freeC = s.sAct, s.sCost
+	s.freeOK, s.factFree = true, true
+}
+
+// chord solves the nudged problem S_d + βC_d from the free solution with
+// the free Hessian factorisation (a simplified Newton method): each
+// iteration costs one first-order sweep and one back-substitution. It
+// falls back to Newton's method if the iteration contracts poorly.
+func (s *Solver) chord(beta float64) (int, error) {
+	copy(s.q, s.qfree)
+	s.gather(s.rfree, s.gCfree, beta)
+	s.bnd.solve(s.rhs)
+	prev := normInf(s.rhs)
+	scale := max(normInf(s.q), prev)
+	if s.converged(prev, scale, s.qfree) {
+		if !s.sweep(s.q, beta, Level1) {
+			return 0, s.nanErr(s.q, beta, 0)
+		}
+		s.lastCorr = prev
+		return 0, nil
+	}
+	for it := 1; ; it++ {
+		s.step(s.q, s.q, 1)
+		if !s.sweep(s.q, beta, Level1) {
+			return it, s.nanErr(s.q, beta, it)
+		}
+		s.gather(s.r, nil, 0)
+		s.bnd.solve(s.rhs)
+		dn := normInf(s.rhs)
+		if s.converged(dn, scale, s.qfree) {
+			s.lastCorr = dn
+			return it, nil
+		}
+		if !(dn <= prev/2) || it >= s.set.maxIter {
+			// Poor contraction (large β or strong nonlinearity):
+			// continue with Newton's method from here.
+			s.factFree = false
+			k, err := s.newton(beta, s.qfree)
+			return it + k, err
+		}
+		prev = dn
+	}
+}
+
+// fill copies the current state into dst.
+func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
+	n, N := s.n, s.N
+	dst.resize(n, N, s.np)
+	dst.Beta = beta
+	for k := 0; k <= N; k++ {
+		dst.Times[k] = float64(k) * s.h
+		copy(dst.Q[k], s.q[k*n:k*n+n])
+		copy(dst.P[k], s.p[k*n:k*n+n])
+	}
+	dst.Times[N] = s.pr.T
+	dst.Action, dst.Cost = s.sAct, s.sCost
+	copy(dst.DSdTheta, s.dS)
+	copy(dst.DCdTheta, s.dC)
+	dst.Iterations = iters
+	dst.Residual = s.rInf / s.h
+	dst.Correction = s.lastCorr
+	dst.RCond = rc
+}
+
+// Solve finds a stationary trajectory of the free discrete action S_d of
+// pr into dst, reusing dst's storage when its shape fits. On error dst is
+// unspecified and s holds no free solution.
+func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
+	if err := s.setup(pr, opt); err != nil {
+		return err
+	}
+	s.guess()
+	it, err := s.newton(0, nil)
+	s.iterTotal, s.solvesTotal = it, 1
+	if err != nil {
+		return err
+	}
+	s.saveFree()
+	s.fill(dst, 0, it, s.lastRC)
+	return nil
+}
+
+// SolveNudged finds a stationary trajectory of S_d + βC_d into dst,
+// warm-started from warm (normally the free solution; nil starts from
+// pr's guess as Solve does).
+//
+// If warm is the free solution that s computed last for this pr (same
+// trajectory and parameters), the solve reuses its Hessian factorisation:
+// each iteration is then one first-order model sweep and one
+// back-substitution. pr must not have been modified since that Solve.
+// Otherwise it runs Newton's method from warm. Convergence is measured
+// against the displacement from warm (Options.GradTol).
+func (s *Solver) SolveNudged(dst *Solution, pr *Problem, beta float64, warm *Solution, opt *Options) error {
+	if beta == 0 && warm == nil {
+		return s.Solve(dst, pr, opt)
+	}
+	if s.reusable(pr, warm) {
+		s.set = opt.settings()
+		it, err := s.chord(beta)
+		if err != nil {
+			return err
+		}
+		s.fill(dst, beta, it, 0)
+		return nil
+	}
+	if err := s.setup(pr, opt); err != nil {
+		return err
+	}
+	var ref []float64
+	if warm == nil {
+		s.guess()
+	} else {
+		if len(warm.Q) != s.N+1 || len(warm.Q[0]) != s.n {
+			return fmt.Errorf("%w: warm start has %d rows of %d, want %d of %d", ErrProblem, len(warm.Q), len(warm.Q[0]), s.N+1, s.n)
+		}
+		for k, row := range warm.Q {
+			copy(s.q[k*s.n:], row)
+		}
+		s.fixEnds(s.q)
+		copy(s.qfree, s.q)
+		ref = s.qfree
+	}
+	it, err := s.newton(beta, ref)
+	if err != nil {
+		return err
+	}
+	s.fill(dst, beta, it, s.lastRC)
+	return nil
+}
+
+// reusable reports whether warm is the free solution held by s for pr.
+func (s *Solver) reusable(pr *Problem, warm *Solution) bool {
+	if warm == nil || !s.freeOK || !s.factFree || s.pr != pr || len(warm.Q) != s.N+1 || warm.Beta != 0 {
+		return false
+	}
+	th := pr.Theta
+	if th == nil {
+		th = pr.Model.Info().Defaults
+	}
+	for i, x := range th {
+		if x != s.theta[i] {
+			return false
+		}
+	}
+	n := s.n
+	for k, row := range warm.Q {
+		if len(row) != n {
+			return false
+		}
+		for i, x := range row {
+			if x != s.qfree[k*n+i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Solve finds a stationary trajectory of the free discrete action of pr.
+// It is a convenience wrapper around Solver.Solve with a new Solver.
+func Solve(pr *Problem, opt *Options) (*Solution, error) {
+	sol := new(Solution)
+	if err := new(Solver).Solve(sol, pr, opt); err != nil {
+		return nil, err
+	}
+	return sol, nil
+}
+
+// SolveNudged finds a stationary trajectory of the nudged discrete action
+// S_d + βC_d of pr by Newton's method warm-started from warm (nil: pr's
+// guess). It is a convenience wrapper around Solver.SolveNudged.
+func SolveNudged(pr *Problem, beta float64, warm *Solution, opt *Options) (*Solution, error) {
+	sol := new(Solution)
+	if err := new(Solver).SolveNudged(sol, pr, beta, warm, opt); err != nil {
+		return nil, err
+	}
+	return sol, nil
+}
