@@ -22,7 +22,7 @@ import (
 	"github.com/lagc/lagc/runtime"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = flag.Bool("update", false, "rewrite the golden files in ../internal/golden/")
 
 type testCase struct {
 	base string // file name without .lag, also the package name
@@ -57,10 +57,11 @@ func cases(t testing.TB) []testCase {
 }
 
 func goldenPath(base string) string {
-	return filepath.Join("testdata", base, base+"_lagrangian.go")
+	return filepath.Join("..", "internal", "golden", base, base+"_lagrangian.go")
 }
 
-// TestGolden compares generated files with testdata/<name>/<name>_lagrangian.go.
+// TestGolden compares generated files with internal/golden/<name>/<name>_lagrangian.go,
+// which are real packages of this module, so they compile with it.
 // Run with -update to rewrite them, then review the diff like code.
 func TestGolden(t *testing.T) {
 	for _, c := range cases(t) {

@@ -14,7 +14,7 @@ const (
 	// MaxArrayLen is the largest number of elements of one array.
 	MaxArrayLen = 1 << 16
 	// MaxUnroll is the largest total number of sum iterations in a file.
-	MaxUnroll = 1 << 20
+	MaxUnroll = 100000
 )
 
 // Compile parses and checks src and lowers it to symbolic form. On failure
@@ -43,6 +43,8 @@ func Check(f *parser.File) (m *Model, err error) {
 		filename: f.Filename,
 		seen:     map[parser.Error]bool{},
 		later:    map[string]parser.Pos{},
+		symInfo:  map[*symbolic.Node]symClass{},
+		symsMemo: map[*symbolic.Node][]*symbolic.Node{},
 		b:        symbolic.NewBuilder(),
 		names:    map[string]*entity{},
 	}
@@ -99,7 +101,8 @@ type checker struct {
 	names    map[string]*entity
 	locals   []*entity // sum indices in scope, innermost last
 	unrolled int
-	unrollOK bool
+	symInfo  map[*symbolic.Node]symClass
+	symsMemo map[*symbolic.Node][]*symbolic.Node
 }
 
 // errorf records an error, dropping exact duplicates.
@@ -187,6 +190,16 @@ func (c *checker) check(f *parser.File) {
 		c.errorf(first.Base().Pos, "no coordinates declared (coord q)")
 	}
 	c.m.T = c.b.Sym("t")
+	for i, q := range c.m.Q {
+		c.symInfo[q] = symClass{symCoord, i}
+		c.symInfo[c.m.V[i]] = symClass{symVel, i}
+	}
+	for i, u := range c.m.U {
+		c.symInfo[u] = symClass{symInput, i}
+	}
+	for i, y := range c.m.Y {
+		c.symInfo[y] = symClass{symTarget, i}
+	}
 	for _, e := range lets {
 		e.lowering = true
 		var target string

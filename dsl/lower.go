@@ -256,32 +256,74 @@ func (c *checker) lowerCall(e *parser.Call, x *ctx) *symbolic.Node {
 // Σ_i ∂n/∂q_i · v_i + ∂n/∂t.
 func (c *checker) dot(e *parser.Call, n *symbolic.Node) *symbolic.Node {
 	b, m := c.b, c.m
-	for i, v := range m.V {
-		if b.DependsOn(n, v) {
+	syms := c.freeSyms(n)
+	for _, s := range syms {
+		info := c.symInfo[s]
+		switch info.kind {
+		case symVel:
 			c.errorf(e.Name.NamePos, "dot of an expression that depends on velocity dot(%s) would need an acceleration: higher-order Lagrangians are not supported",
-				m.CoordNames[i])
+				m.CoordNames[info.index])
 			return nil
-		}
-	}
-	for i, u := range m.U {
-		if b.DependsOn(n, u) {
+		case symInput:
 			c.errorf(e.Name.NamePos, "cannot take dot of an expression that depends on input %s: the time derivative of an input is unknown",
-				m.InputNames[i])
+				m.InputNames[info.index])
 			return nil
-		}
-	}
-	for i, y := range m.Y {
-		if b.DependsOn(n, y) {
+		case symTarget:
 			c.errorf(e.Name.NamePos, "cannot take dot of an expression that depends on target %s: the time derivative of a target is unknown",
-				m.TargetNames[i])
+				m.TargetNames[info.index])
 			return nil
 		}
 	}
 	terms := []*symbolic.Node{b.Diff(n, m.T)}
-	for i, q := range m.Q {
-		if b.DependsOn(n, q) {
-			terms = append(terms, b.Mul(b.Diff(n, q), m.V[i]))
+	for _, s := range syms {
+		if info := c.symInfo[s]; info.kind == symCoord {
+			terms = append(terms, b.Mul(b.Diff(n, s), m.V[info.index]))
 		}
 	}
 	return b.Add(terms...)
+}
+
+type symKind uint8
+
+const (
+	symOther symKind = iota // t, params
+	symCoord
+	symVel
+	symInput
+	symTarget
+)
+
+type symClass struct {
+	kind  symKind
+	index int // into Q/V, U or Y
+}
+
+// freeSyms returns the symbols of n in a deterministic order (first
+// occurrence in a depth-first walk), memoised per node: the cost is the
+// size of n's DAG, independent of how many symbols the model has.
+func (c *checker) freeSyms(n *symbolic.Node) []*symbolic.Node {
+	if s, ok := c.symsMemo[n]; ok {
+		return s
+	}
+	var (
+		out  []*symbolic.Node
+		seen = map[*symbolic.Node]bool{}
+		walk func(*symbolic.Node)
+	)
+	walk = func(x *symbolic.Node) {
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		if x.Kind() == symbolic.KSym {
+			out = append(out, x)
+			return
+		}
+		for _, a := range x.Args() {
+			walk(a)
+		}
+	}
+	walk(n)
+	c.symsMemo[n] = out
+	return out
 }

@@ -8,16 +8,15 @@ import (
 )
 
 func TestDbg(t *testing.T) {
-	for _, b := range []float64{0, 0.4} {
-		for _, a := range []float64{0, 0.5} {
-			K := [][]float64{{2, 0.3}, {0.3, 3}}
-			pr := &runtime.Problem{Model: runtimetest.NewCoupled(K, b, a), T: 2, N: 50, Q0: []float64{0.1, -0.2}, QT: []float64{0.5, 0.4}}
-			sol, err := runtime.Solve(pr, nil)
+	for _, pr := range gradProblems() {
+		g := map[runtime.Method][]float64{}
+		for _, m := range []runtime.Method{runtime.EPOneSided, runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
+			gr, err := runtime.ComputeGradient(pr, m, nil)
 			if err != nil {
-				t.Log(b, a, err)
-				continue
+				t.Fatal(err)
 			}
-			t.Log(b, a, sol.Iterations)
+			g[m] = gr.Grad
 		}
+		t.Logf("%s %v: ep %.2g centered %.2g fd %.2g", pr.Model.Info().Name, pr.BC, runtimetest.RelErr(g[0], g[2]), runtimetest.RelErr(g[1], g[2]), runtimetest.RelErr(g[3], g[2]))
 	}
 }

@@ -136,10 +136,10 @@ func testProblems() []*runtime.Problem {
 	return []*runtime.Problem{
 		{Model: runtimetest.NewPendulum(0.8, 1.2, 9.81), T: 1, N: N, Q0: []float64{0.2}, QT: []float64{1.5},
 			Target: runtime.Signal{Func: target}},
-		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 2, N: N, Q0: []float64{0.1, -0.2, 0.3}, QT: []float64{0.5, 0.4, -0.1},
+		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 1, N: N, Q0: []float64{0.1, -0.2, 0.3}, QT: []float64{0.5, 0.4, -0.1},
 			Input: sine(0.5, 3), Target: runtime.Signal{Func: target}},
 		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: N, BC: runtime.Periodic,
-			Input: sine(0.8, 2), Target: runtime.Signal{Func: target}},
+			Input: sine(0.3, 2), Target: runtime.Signal{Func: target}},
 		{Model: runtimetest.NewChain(4, 2, 0.5, 0.3), T: 2, N: N, Q0: []float64{0.1, 0, 0, 0.2}, QT: []float64{0, 0.3, 0, -0.4},
 			Input: sine(1, 1.5), Target: runtime.Signal{Func: target}},
 		{Model: runtimetest.NewChain(2, 2, 0.5, 0.3), T: 2 * math.Pi / 1.5, N: N, BC: runtime.Periodic,
@@ -212,7 +212,7 @@ func (m nanModel) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 func TestSignalSamples(t *testing.T) {
 	K := [][]float64{{2, 0.3}, {0.3, 3}}
 	f := func(t float64, dst []float64) { dst[0] = 0.5 - 0.3*t }
-	base := runtime.Problem{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 2, N: 50,
+	base := runtime.Problem{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 1, N: 50,
 		Q0: []float64{0.1, -0.2}, QT: []float64{0.5, 0.4}, Input: runtime.Signal{Func: f}, Target: runtime.Signal{Func: f}}
 	s1, err := runtime.Solve(&base, nil)
 	if err != nil {

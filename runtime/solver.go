@@ -440,6 +440,9 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		if it == 0 {
 			scale = max(scale, dn)
 		}
+		if debugTrace {
+			println("it", it, "rnorm", s.rnorm, "dn", dn, "rc", s.lastRC, "q", normInf(s.q))
+		}
 		if s.converged(dn, scale, warm) {
 			s.lastCorr = dn
 			return it, nil
@@ -465,9 +468,10 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 					return it, s.nanErr(s.qt, beta, it)
 				}
 				// Leave the last sweep at s.q for reporting.
-				return it, fmt.Errorf("%w: line search failed at iteration %d: the residual ‖∇S‖₂ = %.3g "+
-					"cannot be reduced along the Newton direction (correction %.3g); try a better guess or change T or N",
-					ErrNoConvergence, it, r0, dn)
+				return it, fmt.Errorf("%w: line search failed at Newton iteration %d: the residual ‖∇S‖₂ = %.3g "+
+					"cannot be reduced along the Newton direction (correction %.3g, Hessian rcond %.3g); "+
+					"try a better guess, a weaker nonlinearity or drive, or change T or N",
+					ErrNoConvergence, it, r0, dn, s.lastRC)
 			}
 			alpha /= 2
 		}
@@ -683,3 +687,5 @@ func SolveNudged(pr *Problem, beta float64, warm *Solution, opt *Options) (*Solu
 	}
 	return sol, nil
 }
+
+var debugTrace = false

@@ -1,0 +1,79 @@
+package golden_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/lagc/lagc/compiler"
+	"github.com/lagc/lagc/internal/golden/chain"
+	"github.com/lagc/lagc/internal/golden/double_pendulum"
+	"github.com/lagc/lagc/internal/golden/kepler"
+	"github.com/lagc/lagc/internal/modeltest"
+	"github.com/lagc/lagc/interp"
+	"github.com/lagc/lagc/runtime"
+)
+
+var generated = []struct {
+	file  string
+	model runtime.Model
+}{
+	{"double_pendulum.lag", double_pendulum.DoublePendulum{}},
+	{"chain.lag", chain.Chain{}},
+	{"kepler.lag", kepler.Kepler{}},
+}
+
+func interpreted(tb testing.TB, file string) runtime.Model {
+	src, err := os.ReadFile("../../testdata/" + file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u, err := compiler.Compile(file, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return interp.New(u)
+}
+
+func TestGeneratedZeroAlloc(t *testing.T) {
+	for _, g := range generated {
+		p := modeltest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := runtime.NewOut(g.model.Info())
+		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+			if a := testing.AllocsPerRun(100, func() { g.model.Eval(lvl, p, out) }); a != 0 {
+				t.Errorf("%s: Eval(%b) allocates %v times", g.file, lvl, a)
+			}
+		}
+	}
+}
+
+func TestGeneratedDerivatives(t *testing.T) {
+	for _, g := range generated {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for range 3 {
+			p := modeltest.RandomPoint(g.model.Info(), rng)
+			for _, bad := range modeltest.CheckDerivatives(g.model, p, 1e-6) {
+				t.Errorf("%s: %v", g.file, bad)
+			}
+		}
+	}
+}
+
+// BenchmarkEval compares generated and interpreted evaluation of the
+// Newton kernel (runtime.Level2).
+func BenchmarkEval(b *testing.B) {
+	for _, g := range generated {
+		p := modeltest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := runtime.NewOut(g.model.Info())
+		for _, impl := range []struct {
+			name string
+			m    runtime.Model
+		}{{"generated", g.model}, {"interpreted", interpreted(b, g.file)}} {
+			b.Run(g.file+"/"+impl.name, func(b *testing.B) {
+				for b.Loop() {
+					impl.m.Eval(runtime.Level2, p, out)
+				}
+			})
+		}
+	}
+}
