@@ -495,61 +495,43 @@ func (g *gen) printMul(b *strings.Builder, coef float64, args []*symbolic.Node, 
 }
 
 func (g *gen) printPow(b *strings.Builder, base, exp *symbolic.Node, names map[*symbolic.Node]string, prec int) {
+	// Mirror symbolic.Program.Run exactly (see symbolic.PowPlan), so that
+	// generated and interpreted models compute the same values.
 	if exp.Kind() == symbolic.KNum {
-		x := exp.Value()
-		switch x {
-		case 2, 3, 4:
+		wrap := func(f func()) {
 			if prec > precMul {
 				b.WriteByte('(')
 			}
-			for i := 0; i < int(x); i++ {
-				if i > 0 {
-					b.WriteByte('*')
-				}
-				g.print(b, base, names, false, precUnary)
-			}
+			f()
 			if prec > precMul {
 				b.WriteByte(')')
 			}
+		}
+		x := func() { g.print(b, base, names, false, precUnary) }
+		switch symbolic.PowPlan(exp.Value()) {
+		case symbolic.PowSquare:
+			wrap(func() { x(); b.WriteByte('*'); x() })
 			return
-		case -1:
-			if prec > precMul {
-				b.WriteByte('(')
-			}
-			b.WriteString("1/")
-			g.print(b, base, names, false, precUnary)
-			if prec > precMul {
-				b.WriteByte(')')
-			}
+		case symbolic.PowCube:
+			wrap(func() { x(); b.WriteByte('*'); x(); b.WriteByte('*'); x() })
 			return
-		case -2:
-			if prec > precMul {
-				b.WriteByte('(')
-			}
-			b.WriteString("1/(")
-			g.print(b, base, names, false, precUnary)
-			b.WriteByte('*')
-			g.print(b, base, names, false, precUnary)
-			b.WriteByte(')')
-			if prec > precMul {
-				b.WriteByte(')')
-			}
+		case symbolic.PowRecip:
+			wrap(func() { b.WriteString("1/"); x() })
 			return
-		case 0.5:
+		case symbolic.PowRecipSquare:
+			wrap(func() { b.WriteString("1/("); x(); b.WriteByte('*'); x(); b.WriteByte(')') })
+			return
+		case symbolic.PowSqrt:
 			b.WriteString("math.Sqrt(")
 			g.print(b, base, names, false, precLowest)
 			b.WriteByte(')')
 			return
-		case -0.5:
-			if prec > precMul {
-				b.WriteByte('(')
-			}
-			b.WriteString("1/math.Sqrt(")
-			g.print(b, base, names, false, precLowest)
-			b.WriteByte(')')
-			if prec > precMul {
+		case symbolic.PowRecipSqrt:
+			wrap(func() {
+				b.WriteString("1/math.Sqrt(")
+				g.print(b, base, names, false, precLowest)
 				b.WriteByte(')')
-			}
+			})
 			return
 		}
 	}

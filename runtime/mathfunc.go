@@ -1,8 +1,8 @@
 package runtime
 
-// Sign returns -1, 0 or +1 according to the sign of x (0 for NaN is not
-// guaranteed: NaN is returned unchanged). Generated code uses it for the
-// derivative of abs.
+// Sign returns +1 if x > 0, -1 if x < 0 and 0 otherwise (also for NaN),
+// as symbolic.Program does. Generated code uses it for the derivative of
+// abs.
 func Sign(x float64) float64 {
 	switch {
 	case x > 0:
@@ -10,5 +10,5 @@ func Sign(x float64) float64 {
 	case x < 0:
 		return -1
 	}
-	return x
+	return 0
 }

@@ -113,7 +113,7 @@ func duffingEval1(p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
 	x0 := q0 * q0
-	x1 := q0 * q0 * q0 * q0
+	x1 := math.Pow(q0, 4)
 	x2 := q0 - y0
 	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
 	out.Lq[0] = u0 - th0*q0 - th1*(q0*q0*q0)
@@ -136,7 +136,7 @@ func duffingEval2(p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
 	x0 := q0 * q0
-	x1 := q0 * q0 * q0 * q0
+	x1 := math.Pow(q0, 4)
 	x2 := q0 - y0
 	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
 	out.Lq[0] = u0 - th0*q0 - th1*(q0*q0*q0)
@@ -165,7 +165,7 @@ func duffingEval3(p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
 	x0 := q0 * q0
-	x1 := q0 * q0 * q0 * q0
+	x1 := math.Pow(q0, 4)
 	x2 := q0 * q0 * q0
 	x3 := q0 - y0
 	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
