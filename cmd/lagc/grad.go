@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/lagc/lagc/runtime"
+)
+
+func init() {
+	register(&command{
+		name:  "grad",
+		usage: "grad FILE.lag <solve flags> [--method=centered|ep|adjoint|fd] [--beta=B] [--format=json|csv]",
+		help: `Grad computes the gradient of the discrete cost C_d at the free stationary
+trajectory with respect to every parameter, by Equilibrium Propagation
+(centered: (∂S/∂θ[q_β] − ∂S/∂θ[q_−β])/2β, the default; ep: the one-sided
+(∂S/∂θ[q_β] − ∂S/∂θ[q_0])/β), by the adjoint method (exact for the
+discrete problem), or by finite differences over whole solves (fd, 2P
+solves). It takes the same flags as solve; every target the cost uses must
+be given with --target.
+
+JSON output has cost, method, beta (the nudging strength; the relative step
+for fd; 0 for adjoint), grad (parameter name to value), solves and
+iterations. CSV output has a header param,grad.`,
+		run: runGrad,
+	})
+	flagSets["grad"] = func() *flag.FlagSet {
+		fs, _, _ := gradFlags()
+		return fs
+	}
+}
+
+func gradFlags() (*flag.FlagSet, *problemFlags, *gradOpts) {
+	fs := flag.NewFlagSet("grad", flag.ContinueOnError)
+	pf := new(problemFlags)
+	pf.register(fs)
+	g := new(gradOpts)
+	fs.StringVar(&g.method, "method", "centered", "gradient `method`: centered, ep, adjoint or fd")
+	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators (default %g)", runtime.DefaultBeta))
+	return fs, pf, g
+}
+
+type gradOpts struct {
+	method string
+	beta   float64
+}
+
+type gradJSON struct {
+	Cost       float64            `json:"cost"`
+	Method     string             `json:"method"`
+	Beta       float64            `json:"beta"`
+	Grad       map[string]float64 `json:"grad"`
+	Params     []string           `json:"params"`
+	Solves     int                `json:"solves"`
+	Iterations int                `json:"iterations"`
+}
+
+func runGrad(c *cli, args []string) error {
+	fs, pf, g := gradFlags()
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"expected exactly one FILE.lag"}
+	}
+	if pf.format != "json" && pf.format != "csv" {
+		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
+	}
+	method, err := runtime.ParseMethod(g.method)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if g.beta < 0 {
+		return usageError{"--beta must be positive"}
+	}
+	u, m, err := loadModel(pos[0])
+	if err != nil {
+		return err
+	}
+	info := m.Info()
+	if !info.HasCost {
+		return fmt.Errorf("%s declares no cost: add a cost statement to differentiate", pos[0])
+	}
+	pr, targetsGiven, err := pf.problem(u, m)
+	if err != nil {
+		return err
+	}
+	if !targetsGiven {
+		return fmt.Errorf("the cost needs every target: give --target=NAME=EXPR for %s", strings.Join(info.Targets, ", "))
+	}
+	opt := pf.options()
+	opt.Beta = g.beta
+	res, err := runtime.ComputeGradient(pr, method, opt)
+	if err != nil {
+		return err
+	}
+	if pf.format == "csv" {
+		cw := csv.NewWriter(c.stdout)
+		cw.Write([]string{"param", "grad"})
+		for i, name := range info.Params {
+			cw.Write([]string{name, fmtFloat(res.Grad[i])})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	out := gradJSON{
+		Cost: res.Cost, Method: res.Method.String(), Beta: res.Beta,
+		Grad: map[string]float64{}, Params: info.Params,
+		Solves: res.Solves, Iterations: res.Iterations,
+	}
+	for i, name := range info.Params {
+		out.Grad[name] = res.Grad[i]
+	}
+	return writeJSON(c.stdout, out)
+}

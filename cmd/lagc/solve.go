@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+
+	"github.com/lagc/lagc/runtime"
+)
+
+func init() {
+	register(&command{
+		name:  "solve",
+		usage: "solve FILE.lag --T=T [--bc=fixed|periodic] [--steps=N] [--q0=..] [--qT=..] [--param=..] [--input=..] [--target=..] [--format=json|csv]",
+		help: `Solve finds a stationary trajectory of the midpoint discrete action of
+FILE.lag (interpreted) by Newton's method on the discrete Euler–Lagrange
+equations, and prints it.
+
+Vectors are comma separated in declaration order, array coordinates
+expanded in index order. --param=name=value sets a scalar parameter or
+every element of an array, --param=k[2]=value one element. Signals are
+expressions in t in the .lag syntax and may use the model's constants:
+--input=u=0.5*cos(2*t). Unset inputs are zero.
+
+JSON output has t (N+1 times), q and p (N+1 rows: coordinates and discrete
+momenta), coords, action, cost (when every target is given or the model has
+none), iterations, residual (the discrete Euler–Lagrange residual) and
+dSdtheta (∂S/∂θ along the trajectory, by parameter name). CSV output has a
+header t,<coords>,p_<coords> and one row per time.
+
+A solve that does not converge, a singular Hessian (a conjugate point, or
+the time-shift zero mode of an autonomous periodic problem) and NaN are
+errors with exit status 1 and a message saying what to try.`,
+		run: runSolve,
+	})
+	flagSets["solve"] = func() *flag.FlagSet {
+		fs := flag.NewFlagSet("solve", flag.ContinueOnError)
+		new(problemFlags).register(fs)
+		return fs
+	}
+}
+
+type solveJSON struct {
+	Coords     []string           `json:"coords"`
+	BC         string             `json:"bc"`
+	T          []float64          `json:"t"`
+	Q          [][]float64        `json:"q"`
+	P          [][]float64        `json:"p"`
+	Action     float64            `json:"action"`
+	Cost       *float64           `json:"cost,omitempty"`
+	Iterations int                `json:"iterations"`
+	Residual   float64            `json:"residual"`
+	DSdTheta   map[string]float64 `json:"dSdtheta"`
+}
+
+func runSolve(c *cli, args []string) error {
+	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
+	var pf problemFlags
+	pf.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"expected exactly one FILE.lag"}
+	}
+	if pf.format != "json" && pf.format != "csv" {
+		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
+	}
+	u, m, err := loadModel(pos[0])
+	if err != nil {
+		return err
+	}
+	pr, targetsGiven, err := pf.problem(u, m)
+	if err != nil {
+		return err
+	}
+	sol, err := runtime.Solve(pr, pf.options())
+	if err != nil {
+		return err
+	}
+	warnCondition(c, sol)
+	info := m.Info()
+	if pf.format == "csv" {
+		return writeSolutionCSV(c.stdout, info, sol)
+	}
+	out := solveJSON{
+		Coords: info.Coords, BC: pr.BC.String(),
+		T: sol.Times, Q: sol.Q, P: sol.P,
+		Action: sol.Action, Iterations: sol.Iterations, Residual: sol.Residual,
+		DSdTheta: map[string]float64{},
+	}
+	if info.HasCost && targetsGiven {
+		cost := sol.Cost
+		out.Cost = &cost
+	}
+	for i, name := range info.Params {
+		out.DSdTheta[name] = sol.DSdTheta[i]
+	}
+	return writeJSON(c.stdout, out)
+}
+
+// writeJSON prints v indented, with arrays of numbers kept on one line so
+// that a trajectory prints one row per line.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = numberArray.ReplaceAllFunc(b, func(m []byte) []byte {
+		return space.ReplaceAll(m, nil)
+	})
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+var (
+	numberArray = regexp.MustCompile(`\[[-0-9.eE+,\s]*\]`)
+	space       = regexp.MustCompile(`\s+`)
+)
+
+func writeSolutionCSV(w io.Writer, info *runtime.Info, sol *runtime.Solution) error {
+	cw := csv.NewWriter(w)
+	header := []string{"t"}
+	header = append(header, info.Coords...)
+	for _, c := range info.Coords {
+		header = append(header, "p_"+c)
+	}
+	cw.Write(header)
+	row := make([]string, len(header))
+	for k, t := range sol.Times {
+		row = row[:0]
+		row = append(row, fmtFloat(t))
+		for _, x := range sol.Q[k] {
+			row = append(row, fmtFloat(x))
+		}
+		for _, x := range sol.P[k] {
+			row = append(row, fmtFloat(x))
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func fmtFloat(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// warnCondition prints a warning when the Hessian at the solution is
+// nearly singular: the trajectory is stationary, but it is sensitive to
+// the data and gradients through it are unreliable.
+func warnCondition(c *cli, sol *runtime.Solution) {
+	if sol.RCond > 0 && sol.RCond < 1e-8 {
+		fmt.Fprintf(c.stderr, "lagc: warning: the Hessian at the solution is nearly singular (reciprocal condition %.1e): "+
+			"the horizon is probably close to a conjugate point; results are sensitive to the data\n", sol.RCond)
+	}
+}
