@@ -17,11 +17,17 @@ type band struct {
 	w         int       // row window width, (3bw+1)n
 	a         []float64 // m rows of w
 	ipiv      []int     // row interchanges, LAPACK style
+	roff      []int     // roff[r] = r·w − first stored column of row r
+	lrow      []int     // last row reached by elimination in column k
+	lcol      []int     // last column of row k of U
 	norm1     float64   // 1-norm of the matrix before factoring
 	work      []float64 // 2m scratch for the condition estimate
 }
 
 func (b *band) resize(n, nb, bw int) {
+	if b.n == n && b.nb == nb && b.bw == bw && len(b.roff) == n*nb {
+		return
+	}
 	b.n, b.nb, b.bw = n, nb, bw
 	b.m = n * nb
 	b.w = (3*bw + 1) * n
@@ -31,6 +37,22 @@ func (b *band) resize(n, nb, bw int) {
 	}
 	b.ipiv = b.ipiv[:b.m]
 	b.work = grow(b.work, 2*b.m)
+	b.roff = growInt(b.roff, b.m)
+	b.lrow = growInt(b.lrow, b.m)
+	b.lcol = growInt(b.lcol, b.m)
+	for r := range b.m {
+		blk := r / n
+		b.roff[r] = r*b.w - (blk-bw)*n
+		b.lrow[r] = min((blk+bw+1)*n, b.m) - 1
+		b.lcol[r] = min((blk+2*bw+1)*n, b.m) - 1
+	}
+}
+
+func growInt(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
 }
 
 func grow(s []float64, n int) []float64 {
@@ -43,16 +65,13 @@ func grow(s []float64, n int) []float64 {
 // zero clears the matrix.
 func (b *band) zero() { clear(b.a) }
 
-// ws returns the first column stored for row r.
-func (b *band) ws(r int) int { return (r/b.n - b.bw) * b.n }
-
 // addBlock adds the n×n row-major block blk (transposed if tr) at block
 // position (bi, bj).
 func (b *band) addBlock(bi, bj int, blk []float64, tr bool) {
 	n := b.n
 	for i := range n {
 		r := bi*n + i
-		row := b.a[r*b.w+bj*n-b.ws(r):]
+		row := b.a[b.roff[r]+bj*n:]
 		row = row[:n]
 		if tr {
 			for j := range row {
@@ -65,10 +84,6 @@ func (b *band) addBlock(bi, bj int, blk []float64, tr bool) {
 		}
 	}
 }
-
-// lastRow and lastCol bound the elimination at column k.
-func (b *band) lastRow(k int) int { return min((k/b.n+b.bw+1)*b.n, b.m) - 1 }
-func (b *band) lastCol(k int) int { return min((k/b.n+2*b.bw+1)*b.n, b.m) - 1 }
 
 // factor computes the LU factorisation in place. It returns the smallest
 // and largest pivot magnitudes; a zero smallest pivot means the matrix is
@@ -84,12 +99,12 @@ func (b *band) factor() (pmin, pmax float64) {
 		b.norm1 = max(b.norm1, s)
 	}
 	pmin = math.Inf(1)
-	a, w := b.a, b.w
+	a, roff := b.a, b.roff
 	for k := 0; k < b.m; k++ {
-		lr, lc := b.lastRow(k), b.lastCol(k)
-		p, big := k, math.Abs(a[k*w+k-b.ws(k)])
+		lr, lc := b.lrow[k], b.lcol[k]
+		p, big := k, math.Abs(a[roff[k]+k])
 		for r := k + 1; r <= lr; r++ {
-			if v := math.Abs(a[r*w+k-b.ws(r)]); v > big {
+			if v := math.Abs(a[roff[r]+k]); v > big {
 				p, big = r, v
 			}
 		}
@@ -99,9 +114,9 @@ func (b *band) factor() (pmin, pmax float64) {
 		if big == 0 {
 			return 0, pmax
 		}
-		rk := a[k*w+k-b.ws(k) : k*w+lc+1-b.ws(k)]
+		rk := a[roff[k]+k : roff[k]+lc+1]
 		if p != k {
-			rp := a[p*w+k-b.ws(p) : p*w+lc+1-b.ws(p)]
+			rp := a[roff[p]+k : roff[p]+lc+1]
 			for j := range rk {
 				rk[j], rp[j] = rp[j], rk[j]
 			}
@@ -109,7 +124,7 @@ func (b *band) factor() (pmin, pmax float64) {
 		inv := 1 / rk[0]
 		rk = rk[1:]
 		for r := k + 1; r <= lr; r++ {
-			rr := a[r*w+k-b.ws(r) : r*w+lc+1-b.ws(r)]
+			rr := a[roff[r]+k : roff[r]+lc+1]
 			if rr[0] == 0 {
 				continue
 			}
@@ -127,7 +142,7 @@ func (b *band) factor() (pmin, pmax float64) {
 
 // solve overwrites x with A⁻¹x using the factorisation.
 func (b *band) solve(x []float64) {
-	a, w := b.a, b.w
+	a, roff := b.a, b.roff
 	x = x[:b.m]
 	for k := 0; k < b.m; k++ {
 		if p := b.ipiv[k]; p != k {
@@ -137,13 +152,13 @@ func (b *band) solve(x []float64) {
 		if xk == 0 {
 			continue
 		}
-		for r, lr := k+1, b.lastRow(k); r <= lr; r++ {
-			x[r] -= a[r*w+k-b.ws(r)] * xk
+		for r, lr := k+1, b.lrow[k]; r <= lr; r++ {
+			x[r] -= a[roff[r]+k] * xk
 		}
 	}
 	for k := b.m - 1; k >= 0; k-- {
-		lc := b.lastCol(k)
-		off := k*w - b.ws(k)
+		lc := b.lcol[k]
+		off := roff[k]
 		row := a[off+k+1 : off+lc+1]
 		xs := x[k+1 : lc+1]
 		s := x[k]

@@ -293,3 +293,36 @@ func deepCopy(pr *runtime.Problem) runtime.Problem {
 	c.Input.Samples, c.Target.Samples = cp(pr.Input.Samples), cp(pr.Target.Samples)
 	return c
 }
+
+// One Solver per goroutine, one shared Model.
+func TestConcurrent(t *testing.T) {
+	pr0 := testProblems()[1]
+	want, err := runtime.ComputeGradient(pr0, runtime.EPCentered, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for range 4 {
+		go func() {
+			var s runtime.Solver
+			var g runtime.Gradient
+			pr := *pr0
+			for range 5 {
+				if err := s.Gradient(&g, &pr, runtime.EPCentered, nil); err != nil {
+					done <- err
+					return
+				}
+				if !reflect.DeepEqual(g.Grad, want.Grad) {
+					done <- errors.New("gradient differs across goroutines")
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

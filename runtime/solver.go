@@ -340,7 +340,9 @@ func (s *Solver) step(dst, q []float64, alpha float64) {
 }
 
 // factor assembles the Hessian blocks of the last sweep in factorisation
-// order and factors them, checking for singularity.
+// order and factors them. It reports ErrSingular for a zero pivot and, if
+// cond is set or the pivots vary by more than 1e8, estimates the condition
+// number and reports ErrSingular below Options.MinRCond.
 func (s *Solver) factor(iter int, cond bool) error {
 	b := &s.bnd
 	b.zero()
@@ -358,19 +360,26 @@ func (s *Solver) factor(iter int, cond bool) error {
 		b.addBlock(j, i, blk, true)
 	}
 	s.factFree = false
-	pmin, _ := b.factor()
-	if pmin == 0 || math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
-		if math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
-			return fmt.Errorf("%w: Hessian at iteration %d", ErrNaN, iter)
-		}
-		s.lastRC = 0
+	s.lastRC = 0
+	pmin, pmax := b.factor()
+	if math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
+		return fmt.Errorf("%w: Hessian at iteration %d", ErrNaN, iter)
+	}
+	if pmin == 0 {
 		return s.singular(iter, 0)
 	}
-	if cond {
-		s.lastRC = b.rcond()
-		if s.lastRC < s.set.minRCond {
-			return s.singular(iter, s.lastRC)
-		}
+	if cond || pmin <= 1e-8*pmax {
+		return s.checkCond(iter)
+	}
+	return nil
+}
+
+// checkCond estimates the condition of the factored Hessian and reports
+// ErrSingular below Options.MinRCond.
+func (s *Solver) checkCond(iter int) error {
+	s.lastRC = s.bnd.rcond()
+	if !(s.lastRC >= s.set.minRCond) {
+		return s.singular(iter, s.lastRC)
 	}
 	return nil
 }
@@ -406,18 +415,28 @@ func (s *Solver) floorTol() float64 { return 16 * 0x1p-52 * float64(s.N) }
 // converged applies the convergence test to the correction norm dn. With
 // warm == nil it is the free test ‖δ‖∞ ≤ Tol·scale; otherwise the test is
 // relative to the displacement from warm.
+//
+// When the residual of the last sweep is at the level of its own rounding
+// errors (‖r‖₂ ≤ 256ε·‖|D1|+|D2|‖₂) Newton cannot improve the point any
+// further, and a correction up to 1000 times the tolerance is accepted.
 func (s *Solver) converged(dn, scale float64, warm []float64) bool {
 	fl := s.floorTol()
 	qs := max(normInf(s.q), scale)
+	var tol float64
 	if warm == nil {
-		return dn <= max(s.set.tol, fl)*qs
+		tol = max(s.set.tol, fl) * qs
+	} else {
+		disp := 0.0
+		for i, x := range s.q {
+			disp = max(disp, math.Abs(x-warm[i]))
+		}
+		tol = max(s.set.gradTol*disp, fl*qs)
 	}
-	disp := 0.0
-	for i, x := range s.q {
-		disp = max(disp, math.Abs(x-warm[i]))
-	}
-	return dn <= max(s.set.gradTol*disp, fl*qs)
+	return dn <= tol || (s.rnorm <= s.roundoff() && dn <= 1e3*tol)
 }
+
+// roundoff is the size of the rounding errors in the residual ‖r‖₂.
+func (s *Solver) roundoff() float64 { return 256 * 0x1p-52 * s.rscale }
 
 // newton runs damped Newton's method from s.q on S_d + βC_d. On success
 // s.q is the solution, the last sweep was made there, and s.bnd holds the
@@ -428,7 +447,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 	}
 	scale := normInf(s.q)
 	for it := 0; ; it++ {
-		if err := s.factor(it, true); err != nil {
+		if err := s.factor(it, false); err != nil {
 			return it, err
 		}
 		s.gather(s.r, nil, 0)
@@ -445,21 +464,30 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		}
 		if s.converged(dn, scale, warm) {
 			s.lastCorr = dn
+			if warm == nil && s.lastRC == 0 {
+				// Free solves check the second variation at the
+				// solution: EP and the adjoint need it invertible.
+				if err := s.checkCond(it); err != nil {
+					return it, err
+				}
+			}
 			return it, nil
 		}
 		if it >= s.set.maxIter {
+			if err := s.checkCond(it); err != nil {
+				return it, err
+			}
 			return it, fmt.Errorf("%w: after %d Newton iterations the correction is %.3g (relative %.3g, tolerance %g) "+
 				"and the residual max|∇S|/h = %.3g; try a better guess, more iterations, or a shorter horizon",
 				ErrNoConvergence, it, dn, dn/max(scale, normInf(s.q)), s.set.tol, s.rInf/s.h)
 		}
 		// Backtracking line search on the ℓ2 norm of the residual.
 		r0 := s.rnorm
-		floor := 64 * 0x1p-52 * s.rscale
 		alpha := 1.0
 		for ls := 0; ; ls++ {
 			s.step(s.qt, s.q, alpha)
 			ok := s.sweep(s.qt, beta, Level2)
-			if ok && (s.rnorm <= (1-1e-4*alpha)*r0 || s.rnorm <= floor) {
+			if ok && (s.rnorm <= (1-1e-4*alpha)*r0 || s.rnorm <= s.roundoff()) {
 				s.q, s.qt = s.qt, s.q
 				break
 			}
@@ -467,7 +495,9 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 				if !ok {
 					return it, s.nanErr(s.qt, beta, it)
 				}
-				// Leave the last sweep at s.q for reporting.
+				if err := s.checkCond(it); err != nil {
+					return it, err
+				}
 				return it, fmt.Errorf("%w: line search failed at Newton iteration %d: the residual ‖∇S‖₂ = %.3g "+
 					"cannot be reduced along the Newton direction (correction %.3g, Hessian rcond %.3g); "+
 					"try a better guess, a weaker nonlinearity or drive, or change T or N",
@@ -516,22 +546,31 @@ func (s *Solver) saveFree() {
 // chord solves the nudged problem S_d + βC_d from the free solution with
 // the free Hessian factorisation (a simplified Newton method): each
 // iteration costs one first-order sweep and one back-substitution. It
-// falls back to Newton's method if the iteration contracts poorly.
-func (s *Solver) chord(beta float64) (int, error) {
-	copy(s.q, s.qfree)
-	s.gather(s.rfree, s.gCfree, beta)
-	s.bnd.solve(s.rhs)
-	prev := normInf(s.rhs)
-	scale := max(normInf(s.q), prev)
-	if s.converged(prev, scale, s.qfree) {
-		if !s.sweep(s.q, beta, Level1) {
-			return 0, s.nanErr(s.q, beta, 0)
+// starts from the free solution, or from the predictor pred (a grid
+// vector) if not nil, which then counts as the first iteration. It falls
+// back to Newton's method if the iteration contracts poorly.
+func (s *Solver) chord(beta float64, pred []float64) (int, error) {
+	prev, scale := math.Inf(1), 0.0
+	if pred == nil {
+		copy(s.q, s.qfree)
+		s.gather(s.rfree, s.gCfree, beta)
+		s.bnd.solve(s.rhs)
+		prev = normInf(s.rhs)
+		scale = max(normInf(s.q), prev)
+		s.rnorm = math.Inf(1) // no sweep at this point yet: no round-off clause
+		if s.converged(prev, scale, s.qfree) {
+			if !s.sweep(s.q, beta, Level1) {
+				return 0, s.nanErr(s.q, beta, 0)
+			}
+			s.lastCorr = prev
+			return 0, nil
 		}
-		s.lastCorr = prev
-		return 0, nil
+		s.step(s.q, s.q, 1)
+	} else {
+		copy(s.q, pred)
+		scale = normInf(s.q)
 	}
 	for it := 1; ; it++ {
-		s.step(s.q, s.q, 1)
 		if !s.sweep(s.q, beta, Level1) {
 			return it, s.nanErr(s.q, beta, it)
 		}
@@ -550,6 +589,7 @@ func (s *Solver) chord(beta float64) (int, error) {
 			return it + k, err
 		}
 		prev = dn
+		s.step(s.q, s.q, 1)
 	}
 }
 
@@ -607,7 +647,7 @@ func (s *Solver) SolveNudged(dst *Solution, pr *Problem, beta float64, warm *Sol
 	}
 	if s.reusable(pr, warm) {
 		s.set = opt.settings()
-		it, err := s.chord(beta)
+		it, err := s.chord(beta, nil)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,108 @@
+package runtime_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/runtime/runtimetest"
+)
+
+// chainProblem is a nonlinear chain of n masses (P = 2n parameters) with
+// fixed or periodic conditions over N steps.
+func chainProblem(n, N int, bc runtime.BC) *runtime.Problem {
+	pr := &runtime.Problem{Model: runtimetest.NewChain(n, 2, 0.5, 0.3), T: 1, N: N, BC: bc,
+		Input:  sine(1, 1.5),
+		Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }}}
+	if bc == runtime.Fixed {
+		pr.Q0, pr.QT = make([]float64, n), make([]float64, n)
+		for i := range n {
+			pr.Q0[i], pr.QT[i] = 0.1*float64(i%3), -0.2+0.05*float64(i)
+		}
+	} else {
+		pr.T = 2 * math.Pi / 1.5
+	}
+	return pr
+}
+
+func pendulumProblem(N int) *runtime.Problem {
+	pr := testProblems()[0]
+	pr.N = N
+	return pr
+}
+
+func benchSolve(b *testing.B, pr *runtime.Problem) {
+	var s runtime.Solver
+	var sol runtime.Solution
+	if err := s.Solve(&sol, pr, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := s.Solve(&sol, pr, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(sol.Iterations), "iters")
+}
+
+func benchGrad(b *testing.B, pr *runtime.Problem, m runtime.Method) {
+	var s runtime.Solver
+	var g runtime.Gradient
+	if err := s.Gradient(&g, pr, m, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := s.Gradient(&g, pr, m, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(g.Iterations), "iters")
+	b.ReportMetric(float64(g.Solves), "solves")
+}
+
+// Free solve time against the number of steps (pendulum, n = 1; fixed ends
+// and periodic chain of 2).
+func BenchmarkSolveN(b *testing.B) {
+	for _, N := range []int{100, 1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) { benchSolve(b, pendulumProblem(N)) })
+	}
+}
+
+func BenchmarkSolvePeriodicN(b *testing.B) {
+	for _, N := range []int{100, 1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) { benchSolve(b, chainProblem(2, N, runtime.Periodic)) })
+	}
+}
+
+// Free solve time against the number of coordinates (chain of n, N = 1000).
+func BenchmarkSolveDof(b *testing.B) {
+	for _, bc := range []runtime.BC{runtime.Fixed, runtime.Periodic} {
+		for _, n := range []int{1, 2, 4, 8, 16} {
+			b.Run(fmt.Sprintf("%v/n=%d", bc, n), func(b *testing.B) { benchSolve(b, chainProblem(n, 1000, bc)) })
+		}
+	}
+}
+
+// Gradients against one free solve at P = 2 (chain of 1) and P = 32 (chain
+// of 16), N = 1000.
+func BenchmarkSolveFree(b *testing.B) {
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchSolve(b, chainProblem(n, 1000, runtime.Fixed)) })
+	}
+}
+
+func BenchmarkGradCentered(b *testing.B) { benchGrads(b, runtime.EPCentered) }
+func BenchmarkGradOneSided(b *testing.B) { benchGrads(b, runtime.EPOneSided) }
+func BenchmarkGradAdjoint(b *testing.B)  { benchGrads(b, runtime.Adjoint) }
+func BenchmarkGradFD(b *testing.B)       { benchGrads(b, runtime.FiniteDiff) }
+
+func benchGrads(b *testing.B, m runtime.Method) {
+	for _, n := range []int{1, 16} {
+		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchGrad(b, chainProblem(n, 1000, runtime.Fixed), m) })
+	}
+}

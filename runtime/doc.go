@@ -1,0 +1,110 @@
+// Package runtime finds stationary trajectories of a discretised action and
+// computes gradients of a cost along them, by Equilibrium Propagation (EP),
+// by the adjoint method and by finite differences. Generated code and the
+// lagc interpreter implement Model; everything else here works on any
+// Model. The package imports only the standard library and gonum, so
+// programs that use compiled models never link the compiler.
+//
+// The mathematics is specified in the project's MATH.md; this comment
+// explains what the runtime does with it.
+//
+// # Discretisation
+//
+// A Problem fixes a horizon T and a number of steps N; the grid is
+// t_k = k·h with h = T/N. On each step the runtime evaluates the model at
+// the midpoint: q̄_k = (q_k+q_{k+1})/2, v_k = (q_{k+1}−q_k)/h and
+// t_{k+½} = (k+½)h. The discrete action is S_d = Σ_k h·L(q̄_k, v_k, t_{k+½})
+// and the discrete cost C_d = Σ_k h·c(q̄_k, v_k, t_{k+½}). Inputs u(t) and
+// targets y(t) enter at the same midpoints: a Signal given as a function is
+// called there, and one given as samples on the grid is averaged over the
+// two neighbouring samples. A trajectory is a solution when ∂S_d/∂q_k = 0
+// for every unknown q_k: these are the discrete Euler–Lagrange equations of
+// the midpoint variational integrator. The reported momenta are
+// p_k = ∂/∂q_k of the step ending at q_k.
+//
+// # Boundary conditions and the initial guess
+//
+// With Fixed conditions q_0 = Problem.Q0 and q_N = Problem.QT are given and
+// q_1..q_{N−1} are unknown. With Periodic conditions q_N ≡ q_0 and
+// q_0..q_{N−1} are unknown; T is then the period. Both make the EP theorem
+// exact (no boundary term remains). Newton's method starts from
+// Problem.Guess if given, otherwise from the straight line between Q0 and
+// QT (Fixed) or from the rest state q = 0 (Periodic).
+//
+// # Solver
+//
+// The Hessian of S_d is block tridiagonal with n×n blocks (n coordinates),
+// plus two corner blocks for periodic conditions; it is symmetric and, for
+// Lagrangians with kinetic minus potential terms, indefinite, so it is
+// factored by LU with partial pivoting, never Cholesky. The factorisation
+// is banded and pivots across blocks, so that a vanishing leading block
+// (which happens past a conjugate point of a sub-interval) does no harm.
+// Periodic problems are reordered as q_0, q_{N−1}, q_1, q_{N−2}, … which
+// makes the cyclic block matrix a band of block bandwidth two. Either way a
+// Newton iteration costs O(N n³) time and O(N n²) memory.
+//
+// Newton's method is globalised by backtracking on the ℓ2 norm of the
+// residual ∇S_d. A free solve has converged when the Newton correction δq
+// computed at the current point satisfies ‖δq‖∞ ≤ Tol·scale, where scale is
+// the largest of ‖q‖∞, the guess's ‖q‖∞ and the first correction's ‖δq‖∞
+// (Options.Tol, default 1e-10; never below the round-off level 16εN). The
+// returned trajectory is the point at which the correction was computed and
+// the test passed, so its residual (Solution.Residual, max|∂S_d/∂q_k|/h,
+// the discrete Euler–Lagrange equations in force units) was evaluated
+// there. When the residual is already at the size of its own rounding
+// errors, a correction up to 1000 times the tolerance is accepted. At a
+// free solution the runtime estimates the reciprocal condition number of
+// the Hessian (Solution.RCond) and rejects it below Options.MinRCond.
+//
+// # Errors
+//
+// Errors wrap one of ErrNoConvergence (with the iteration count, correction
+// and residual), ErrSingular (naming the likely cause: a conjugate point
+// such as T = π/ω for fixed ends, or the time-shift zero mode of an
+// autonomous system, or a resonance, for periodic ones; and what to change),
+// ErrNaN and ErrProblem, and their messages start with "runtime: ". No
+// function returns a trajectory that failed the convergence test.
+//
+// # Gradients
+//
+// ComputeGradient and Solver.Gradient estimate dC_d/dθ at the free
+// solution q_0. Let ∂S/∂θ[q] = Σ_k h ∂L/∂θ along q (reported as
+// Solution.DSdTheta) and let q_β be stationary for S_d + βC_d.
+//
+//   - EPOneSided: (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β, bias O(β).
+//   - EPCentered: (∂S_β/∂θ[q_β] − ∂S_−β/∂θ[q_−β])/(2β), bias O(β²).
+//   - Adjoint: ∂C_d/∂θ − λᵀ∂²S_d/∂q∂θ with Hλ = ∇_q C_d, reusing the free
+//     Hessian factorisation; exact up to round-off.
+//   - FiniteDiff: central differences of C_d(q*(θ)) over whole solves with
+//     step Options.FDStep·max(1, |θ_j|) (default 1e-5), 2P solves.
+//
+// Here ∂S_β/∂θ = ∂S/∂θ + β∂C_d/∂θ: a cost that depends on θ explicitly adds
+// its ∂C_d/∂θ at the nudged trajectories (average of q_±β for the centered
+// estimator), which is what the EP theorem differentiates.
+//
+// The default β is 1e-4 (Options.Beta). β has the units of L/c; with costs
+// and Lagrangians of comparable scale this keeps the centered bias near
+// 1e-8 relative while leaving the difference quotient far above rounding
+// errors. Nudged solves start from the free solution and reuse its
+// Hessian factorisation (chord iterations: one first-order sweep and one
+// back-substitution each). They converge when the correction is below
+// Options.GradTol (default 1e-7) times the displacement from the free
+// trajectory, so that difference quotients are accurate to about GradTol
+// whatever β; with the default β the +β solve takes two iterations and the
+// −β solve, started from the predictor q_β + 2βH⁻¹∇C_d whose error is
+// O(β³), one. A centered EP gradient therefore costs about three extra
+// model sweeps and no factorisation beyond the free solve.
+//
+// # Invariants
+//
+// No function modifies its inputs: Problems, Signals' samples, guesses,
+// parameter vectors and warm-start Solutions are only read. Models must not
+// allocate in Eval and must be safe for concurrent use; the runtime calls
+// Eval with buffers it owns. A Solver is a workspace for one goroutine:
+// after its first use, repeated Solve, SolveNudged and Gradient calls on
+// problems of the same shape, with reused destination values, allocate
+// nothing. Run parallel work (for example training over a data set) with
+// one Solver per goroutine and a shared Model. Shapes that do not match the
+// model are reported as ErrProblem by the solver and panic in Model.Eval
+// (CheckPoint).
+package runtime
