@@ -22,6 +22,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -59,8 +60,9 @@ func lookup(name string) *command {
 	return nil
 }
 
-// cli carries the output streams of one invocation.
+// cli carries the context and output streams of one invocation.
 type cli struct {
+	ctx            context.Context
 	stdout, stderr io.Writer
 }
 
@@ -75,7 +77,13 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 func run(args []string, stdout, stderr io.Writer) (code int) {
-	c := &cli{stdout: stdout, stderr: stderr}
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext runs lagc with args; cancelling ctx interrupts training as
+// Ctrl-C does.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr}
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "lagc: internal error: %v\n%s", r, debug.Stack())

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDemoTrains runs the embedded demo as a user would and checks the
+// contract: the loss falls at least tenfold.
+func TestDemoTrains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains for a few seconds")
+	}
+	stdout, stderr, code := lagc(t, "train", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := regexp.MustCompile(`loss (\S+) -> (\S+) `).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("no loss line in %q", stdout)
+	}
+	first, _ := strconv.ParseFloat(m[1], 64)
+	last, _ := strconv.ParseFloat(m[2], 64)
+	if !(last < first/10) {
+		t.Errorf("loss %g -> %g: less than tenfold", first, last)
+	}
+	t.Logf("demo: loss %g -> %g (%.3gx)", first, last, first/last)
+}
+
+func TestTrainOutputs(t *testing.T) {
+	dir := t.TempDir()
+	out, hist, pics := filepath.Join(dir, "p.json"), filepath.Join(dir, "h.csv"), filepath.Join(dir, "pics")
+	_, stderr, code := lagc(t, "train", "--epochs=4", "--out="+out, "--history="+hist, "--plot="+pics, "--workers=2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "epoch 4/4  loss ") {
+		t.Errorf("no progress lines in %q", stderr)
+	}
+	var params map[string]float64
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &params); err != nil || len(params) != 5 {
+		t.Fatalf("params %s: %v", raw, err)
+	}
+	h, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(h)), "\n")
+	if !strings.HasPrefix(lines[0], "epoch,loss,") || len(lines) != 5 {
+		t.Errorf("history:\n%s", h)
+	}
+	for _, f := range []string{"loss.png", "sample0.png", "sample1.png", "sample2.png"} {
+		b, err := os.ReadFile(filepath.Join(pics, f))
+		if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("%s: not a PNG (%v)", f, err)
+		}
+	}
+	// Resuming from --out starts where the first run ended.
+	stdout, stderr, code := lagc(t, "train", "--epochs=1", "--init="+out, "--quiet")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	want := strconv.FormatFloat(params["k[0]"], 'g', 5, 64)
+	if !regexp.MustCompile(`k\[0\]\s+` + regexp.QuoteMeta(want) + ` ->`).MatchString(stdout) {
+		t.Errorf("resume did not start from k[0] = %s:\n%s", want, stdout)
+	}
+}
+
+// TestTrainInterrupt cancels training (as Ctrl-C does) and checks that the
+// parameters are saved and the exit status is 130.
+func TestTrainInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "p.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	trainHook = func(epoch int) {
+		if epoch == 3 {
+			cancel()
+		}
+	}
+	defer func() { trainHook = nil }()
+	var stdout, stderr bytes.Buffer
+	code := runContext(ctx, []string{"train", "--epochs=1000", "--out=" + out, "--quiet"}, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "parameters saved to "+out) {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrainData(t *testing.T) {
+	stdout, stderr, code := lagc(t, "train", "../../testdata/duffing.lag", "--data=../../testdata/train/duffing.json",
+		"--epochs=50", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "alpha") {
+		t.Errorf("stdout %q", stdout)
+	}
+	dir := t.TempDir()
+	for _, c := range []struct{ data, want string }{
+		{`{"samples": []}`, "no samples"},
+		{`{"T": 1, "steps": 10, "samples": [{"q0": [0]}]}`, "sample 0: fixed boundary conditions need q0 and qT with 1 values each (q)"},
+		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"target": {"z": "t"}}]}`, `sample 0: unknown target "z"`},
+		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"target": {"y": [1, 2]}}]}`, `has 2 samples, want steps+1 = 11`},
+		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"input": {"u": "t"}}]}`, `every target needs a signal (y)`},
+		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"target": {"y": "2*"}}]}`, `target y:1:3: syntax error`},
+		{`{"T": 1, "steps": 10, "bc": "circle", "samples": [{}]}`, `bc "circle"`},
+		{`{"T": 1, "steps": 10, "color": 1, "samples": [{}]}`, `unknown field "color"`},
+	} {
+		path := filepath.Join(dir, "d.json")
+		os.WriteFile(path, []byte(c.data), 0o644)
+		_, stderr, code := lagc(t, "train", "../../testdata/duffing.lag", "--data="+path)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %q", c.data, code, stderr, c.want)
+		}
+	}
+	_, stderr, code = lagc(t, "train", "../../testdata/duffing.lag")
+	if code != 2 || !strings.Contains(stderr, "--data=DATA.json is required") {
+		t.Errorf("missing --data: exit %d, %q", code, stderr)
+	}
+}
