@@ -166,8 +166,8 @@ func runTrain(c *cli, args []string) error {
 	ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt)
 	defer stop()
 	prog := newProgress(c.stderr, o.epochs, o.quiet)
-	fmt.Fprintf(prog.w, "training %s: %d parameters, %d samples, %s gradients, %s (lr %g), %d epochs\n",
-		name, info.P(), len(data.Samples), method, optim.Name(), o.lr, o.epochs)
+	fmt.Fprintf(prog.w, "training %s: %d parameters, %d samples, %s gradients, %s, %d epochs\n",
+		name, info.P(), len(data.Samples), method, optim.Name(), o.epochs)
 	initial := append([]float64(nil), theta...)
 	res, err := runtime.Train(ctx, m, data, theta, &runtime.TrainOptions{
 		Method:     method,
@@ -217,7 +217,11 @@ func runTrain(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "loss %.4g -> %.4g (%.3gx lower) in %d epochs, %s\n",
 		first, res.Loss, first/res.Loss, res.Steps, res.Elapsed.Round(time.Millisecond))
-	printParams(c.stdout, info, initial, res.Theta)
+	var teacher map[string]float64
+	if len(pos) == 0 {
+		teacher = demoTeacher
+	}
+	printParams(c.stdout, info, initial, res.Theta, teacher)
 	if o.plot != "" {
 		if err := writePlots(o.plot, m, data, initial, res); err != nil {
 			return err
@@ -305,13 +309,19 @@ func writeHistory(path string, info *runtime.Info, hist []runtime.EpochStats) er
 	return writeAtomic(path, []byte(b.String()))
 }
 
-func printParams(w io.Writer, info *runtime.Info, before, after []float64) {
+// printParams lists the parameters before and after training, and the
+// values that generated the data when they are known (the demo).
+func printParams(w io.Writer, info *runtime.Info, before, after []float64, teacher map[string]float64) {
 	width := 0
 	for _, n := range info.Params {
 		width = max(width, len([]rune(n)))
 	}
 	for i, n := range info.Params {
-		fmt.Fprintf(w, "  %-*s %10.5g -> %.5g\n", width, n, before[i], after[i])
+		line := fmt.Sprintf("  %-*s %10.5g -> %-10.5g", width, n, before[i], after[i])
+		if v, ok := teacher[n]; ok {
+			line += fmt.Sprintf(" (teacher %g)", v)
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
 
