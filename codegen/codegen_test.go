@@ -178,6 +178,20 @@ func TestGeneratedAgainstInterpreter(t *testing.T) {
 	if err != nil {
 		t.Fatalf("harness: %v\n%s", err, stderr.Bytes())
 	}
+	// A file generated for a newer runtime contract must fail to build,
+	// pointing at the version check.
+	stale := strings.Replace(string(cs[0].code), fmt.Sprintf("EnforceVersion(%d - runtime.MinVersion)", runtime.GenVersion),
+		fmt.Sprintf("EnforceVersion(runtime.MaxVersion - %d)", runtime.MaxVersion+1), 1)
+	if stale == string(cs[0].code) {
+		t.Fatal("version check not found in generated code")
+	}
+	write(filepath.Join("stale", "stale.go"), strings.Replace(stale, "package "+cs[0].base, "package stale", 1))
+	build := exec.Command(goTool, "build", "./stale")
+	build.Dir, build.Env = dir, env
+	if out, err := build.CombinedOutput(); err == nil || !strings.Contains(string(out), "EnforceVersion") {
+		t.Errorf("a file for contract %d built against runtime %d..%d: %v\n%s", runtime.MaxVersion+1, runtime.MinVersion, runtime.MaxVersion, err, out)
+	}
+
 	var got map[string][]*runtime.Out
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
