@@ -19,8 +19,9 @@ type factor struct {
 
 // Add returns the simplified sum of xs.
 //
-// Nested sums are flattened, numbers folded into the constant, and like terms
-// collected (2*x + 3*x = 5*x). Products of sums are not expanded.
+// Nested sums are flattened, numbers folded into the constant, like terms
+// collected (2*x + 3*x = 5*x) and c·X·cos(u)^2 + c·X·sin(u)^2 replaced by
+// c·X (see trig.go). Products of sums are not expanded.
 func (b *Builder) Add(xs ...*Node) *Node {
 	switch len(xs) {
 	case 0:
@@ -103,6 +104,16 @@ func (b *Builder) buildAdd(terms []term, c float64) *Node {
 			}
 		}
 		terms = terms[:w]
+		if len(terms) > 1 {
+			for _, t := range terms {
+				if t.base.flags&flagCos2 != 0 {
+					if nt, nc, ok := b.pythagoras(terms, c); ok {
+						return b.buildAdd(nt, nc)
+					}
+					break
+				}
+			}
+		}
 	} else if len(terms) == 1 && terms[0].c == 0 {
 		terms = terms[:0]
 	}
@@ -161,7 +172,8 @@ func sortFactors(fs []factor) {
 // Nested products are flattened, numbers folded into the coefficient, and
 // equal bases merged by adding exponents (x*x = x^2, x^2*x^-1 = x). A number
 // times a single sum is distributed (2*(x+y) = 2*x + 2*y); other products of
-// sums are kept.
+// sums are kept, with the numeric and monomial content of each sum moved
+// into the product (0.5*m*(2*x + 2*y) = m*(x + y), see content.go).
 func (b *Builder) Mul(xs ...*Node) *Node {
 	switch len(xs) {
 	case 0:
@@ -199,6 +211,9 @@ func (b *Builder) buildMul(fs []factor, c float64) *Node {
 	if c == 0 {
 		return b.zero
 	}
+	if out, c2 := b.extractContents(fs, c); out != nil {
+		fs, c = out, c2
+	}
 	sortFactors(fs)
 	var abuf [16]*Node
 	out := abuf[:0]
@@ -214,11 +229,17 @@ func (b *Builder) buildMul(fs []factor, c float64) *Node {
 			}
 			f.exp = b.Add(exps...)
 		}
-		i = j
 		var p *Node
+		merged := j > i+1
+		i = j
 		switch {
 		case f.exp.kind == KNum && f.exp.val == 1:
 			p = f.base
+			// Merging non-integer powers of a sum may give the sum
+			// itself, whose content must then be extracted.
+			if p.kind == KAdd && merged && b.content(p) != nil {
+				redo = true
+			}
 		case f.exp.kind == KNum && f.exp.val == 0:
 			continue
 		default:
@@ -231,6 +252,16 @@ func (b *Builder) buildMul(fs []factor, c float64) *Node {
 			redo = true
 			out = append(out, p)
 		default:
+			// A power of a power may become a power of another base
+			// ((x^a)^n = x^(a·n), (x^2)^0.5·(x^2)^0.5 = x^2), which must
+			// be merged with the other factors again.
+			pb := p
+			if p.kind == KPow {
+				pb = p.args[0]
+			}
+			if pb != f.base {
+				redo = true
+			}
 			out = append(out, p)
 		}
 	}
@@ -262,9 +293,9 @@ func isInt(e float64) bool { return e == math.Trunc(e) && math.Abs(e) < 1<<53 }
 //
 // Rules: x^0 = 1 (also 0^0, as math.Pow), x^1 = x, 1^y = 1, number^number is
 // folded with math.Pow, 0^y = 0 for a numeric y > 0. For an integer n,
-// (x^a)^n = x^(a·n) and (c·Π f_i)^n = c^n·Π f_i^n; for non-integer n these
-// rewrites are not valid for all real x (e.g. (x^2)^0.5 = |x|) and are not
-// done.
+// (x^a)^n = x^(a·n), (c·Π f_i)^n = c^n·Π f_i^n and, for a sum s with
+// content k·M, s^n = k^n·M^n·(s/(k·M))^n; for non-integer n these rewrites
+// are not valid for all real x (e.g. (x^2)^0.5 = |x|) and are not done.
 func (b *Builder) Pow(x, y *Node) *Node {
 	if y.kind == KNum {
 		e := y.val
@@ -291,6 +322,12 @@ func (b *Builder) Pow(x, y *Node) *Node {
 					}
 				}
 				return b.buildMul(fs, math.Pow(x.val, e))
+			case KAdd:
+				// Content rule: (2*a + 2*b)^2 = 4*(a + b)^2.
+				if b.content(x) != nil {
+					fs := [1]factor{{x, y}}
+					return b.buildMul(fs[:], 1)
+				}
 			}
 		}
 	}

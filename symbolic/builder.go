@@ -20,6 +20,9 @@ type Builder struct {
 	minus1  *Node
 	half    *Node
 	dmemo   map[uint64]*Node // (node id, symbol index) -> derivative
+	// contents memoises the decomposition of sums with a non-trivial
+	// content (see content.go); primitive sums are flagged instead.
+	contents map[*Node]*contentInfo
 }
 
 // NewBuilder returns an empty builder.
@@ -73,20 +76,52 @@ func hashNode(kind Kind, fn Func, val float64, name string, args []*Node) uint64
 func (b *Builder) intern(kind Kind, fn Func, val float64, name string, args []*Node) *Node {
 	h := hashNode(kind, fn, val, name, args)
 	first := b.table[h]
-	for n := first; n != nil; n = n.next {
-		if n.kind == kind && n.fn == fn && math.Float64bits(n.val) == math.Float64bits(val) &&
-			n.name == name && slices.Equal(n.args, args) {
-			return n
-		}
+	if n := find(first, kind, fn, val, name, args); n != nil {
+		return n
 	}
 	n := &Node{kind: kind, fn: fn, id: b.count, sidx: -1, val: val, name: name, hash: h, next: first}
 	b.count++
 	if len(args) > 0 {
 		n.args = slices.Clone(args)
 		n.syms = unionSyms(n.args)
+		switch kind {
+		case KPow:
+			if x, e := args[0], args[1]; x.kind == KCall && x.fn == Cos && e.kind == KNum && e.val >= 2 && isInt(e.val) {
+				n.flags |= flagCos2
+			}
+		case KMul:
+			for _, a := range args {
+				n.flags |= a.flags & flagCos2
+			}
+		}
 	}
 	b.table[h] = n
 	return n
+}
+
+// lookup returns the node with the given fields if it exists, nil otherwise.
+// It never creates a node, so rules can test for a structure speculatively
+// without polluting the table.
+func (b *Builder) lookup(kind Kind, fn Func, val float64, name string, args []*Node) *Node {
+	return find(b.table[hashNode(kind, fn, val, name, args)], kind, fn, val, name, args)
+}
+
+func find(chain *Node, kind Kind, fn Func, val float64, name string, args []*Node) *Node {
+	for n := chain; n != nil; n = n.next {
+		if n.kind == kind && n.fn == fn && math.Float64bits(n.val) == math.Float64bits(val) &&
+			n.name == name && slices.Equal(n.args, args) {
+			return n
+		}
+	}
+	return nil
+}
+
+// lookupNum returns the existing constant v or nil.
+func (b *Builder) lookupNum(v float64) *Node {
+	if v == 0 {
+		v = 0
+	}
+	return b.lookup(KNum, 0, v, "", nil)
 }
 
 // unionSyms returns the union of the children's symbol sets, reusing a

@@ -18,7 +18,13 @@
 //   - KAdd is Coef() + Σ Args: a numeric constant plus at least one term; no
 //     term is a number or a sum, and terms are "coefficient × base" (a KMul
 //     with a coefficient, or the base itself) with pairwise distinct bases,
-//     sorted by the base's ID. Like terms are collected (2*x + 3*x = 5*x).
+//     sorted by the base's ID. Like terms are collected (2*x + 3*x = 5*x),
+//     and the Pythagorean identity is applied: c·X·cos(u)^2 + c·X·sin(u)^2
+//     = c·X for terms with the same coefficient c and the same other
+//     factors X (also c·X·cos(u)^n·sin(u)^m + c·X·cos(u)^(n-2)·sin(u)^(m+2)
+//     for an integer n ≥ 2). The rule is looked for only in sums having a
+//     term with a factor cos(u)^n (a flag set when nodes are created), and
+//     the partner term is found by table lookups, without creating nodes.
 //   - KMul is Coef() · Π Args: a non-zero numeric coefficient times factors
 //     that are not numbers or products; each factor is base^exponent (a KPow,
 //     or the base itself for exponent 1) with pairwise distinct bases sorted
@@ -26,6 +32,17 @@
 //     (x*x = x^2, x^2*x^-1 = x, x*x^y = x^(1+y)). A number times a single
 //     sum is distributed (2*(x+y) = 2*x + 2*y, so -(a-b) + (a-b) = 0);
 //     products of sums are never expanded, which keeps expressions compact.
+//   - A sum that is a factor of a product with another factor, or the base
+//     of an integer power, is primitive: its content is moved out of it
+//     (0.5*m*(2*a + 2*b) = m*(a + b), (2*a + 2*b)^2 = 4*(a + b)^2,
+//     m*(x*a + x*b) = m*x*(a + b)). The numeric content is the common
+//     absolute value of all coefficients (constant included) or else their
+//     gcd when all are integers, signed so that the first term (by ID) of
+//     the primitive sum is positive: m*(b - a) and -m*(a - b) are the same
+//     node. The monomial content, for sums without constant, is the common
+//     factors base^e of all terms with numeric exponents of one sign, e of
+//     least magnitude. A lone number times a sum is still distributed, so
+//     the two rules never undo each other.
 //   - KPow is base^exponent with exponent ∉ {0, 1}; numeric powers of
 //     numbers are folded. For an integer n, (x^a)^n = x^(a·n) and
 //     (c·Π f_i)^n = c^n·Π f_i^n. For non-integer exponents these rewrites

@@ -119,6 +119,9 @@ func canonicalError(n *Node) string {
 			if a.kind == KNum || a.kind == KMul {
 				return "number or product inside product"
 			}
+			if a.kind == KAdd && !primitive(a) {
+				return "sum factor with a numeric or monomial content"
+			}
 			base := a
 			if a.kind == KPow {
 				base = a.args[0]
@@ -136,6 +139,9 @@ func canonicalError(n *Node) string {
 		if e.kind == KNum && n.args[0].kind == KNum {
 			return "unfolded numeric power"
 		}
+		if n.args[0].kind == KAdd && e.kind == KNum && isInt(e.val) && !primitive(n.args[0]) {
+			return "integer power of a sum with a numeric or monomial content"
+		}
 	case KCall:
 		if n.fn == Sqrt {
 			return "sqrt call"
@@ -149,6 +155,12 @@ func canonicalError(n *Node) string {
 		}
 	}
 	return ""
+}
+
+// primitive reports whether the sum s has a trivial content.
+func primitive(s *Node) bool {
+	k, mono := analyzeContent(s)
+	return k == 1 && len(mono) == 0
 }
 
 func env(pairs ...any) map[*Node]float64 {

@@ -90,17 +90,31 @@ func FuncByName(name string) (Func, bool) {
 // Node is an immutable, hash-consed expression. Two structurally equal
 // expressions built by the same Builder are the same *Node.
 type Node struct {
-	kind Kind
-	fn   Func
-	id   int32
-	sidx int32   // symbol index for KSym (bit in syms), -1 otherwise
-	val  float64 // KNum value, KAdd constant term, KMul coefficient
-	name string  // KSym name
-	args []*Node
-	hash uint64
-	next *Node    // hash-table chain
-	syms []uint64 // bitset of free symbols (by sidx); nil when constant; shared with children when equal
+	kind  Kind
+	fn    Func
+	flags uint8 // flag* bits, see below
+	id    int32
+	sidx  int32   // symbol index for KSym (bit in syms), -1 otherwise
+	val   float64 // KNum value, KAdd constant term, KMul coefficient
+	name  string  // KSym name
+	args  []*Node
+	hash  uint64
+	next  *Node    // hash-table chain
+	syms  []uint64 // bitset of free symbols (by sidx); nil when constant; shared with children when equal
 }
+
+// Node flags. flagCos2 is set at creation on a power cos(u)^n with an integer
+// n ≥ 2 and on a product having such a factor; it lets [Builder.Add] skip the
+// Pythagorean rule in O(1) for sums without such terms. flagContent is set
+// once the content of a sum (see Builder.content) has been computed and
+// flagPrimitive when that content is trivial. The last two are written
+// lazily, but only by Builder methods, so under the Builder's single-user
+// rule they never race.
+const (
+	flagCos2 uint8 = 1 << iota
+	flagContent
+	flagPrimitive
+)
 
 // Kind returns the node kind.
 func (n *Node) Kind() Kind { return n.kind }

@@ -152,14 +152,57 @@ func Derive(s *System) *Derivation {
 		for j := range n {
 			terms = append(terms, b.Mul(d.Lvv[i*n+j], d.A[j]))
 		}
+		// ∂²L/∂v_i∂q_j = Lqv[j][i]. The velocity terms of
+		// Σ_j Lqv[j][i] v_j − Lq_i largely cancel, but only term by term:
+		// the terms of Lqv[j][i] whose product with v_j is a term of Lq_i
+		// are added separately (and cancel), the others stay grouped.
+		lq := termSet(d.Lq[i])
 		for j := range n {
-			// ∂²L/∂v_i∂q_j = Lqv[j][i]
-			terms = append(terms, b.Mul(d.Lqv[j*n+i], s.V[j]))
+			terms = appendCancelling(b, terms, d.Lqv[j*n+i], s.V[j], lq)
 		}
 		terms = append(terms, d.Lvt[i], b.Neg(d.Lq[i]))
 		d.EL[i] = b.Add(terms...)
 	}
 	return d
+}
+
+// termSet returns the set of the terms of e (e itself if it is not a sum).
+func termSet(e *symbolic.Node) map[*symbolic.Node]bool {
+	if e.Kind() != symbolic.KAdd {
+		return map[*symbolic.Node]bool{e: true}
+	}
+	set := make(map[*symbolic.Node]bool, len(e.Args()))
+	for _, t := range e.Args() {
+		set[t] = true
+	}
+	return set
+}
+
+// appendCancelling appends e·v to terms, where e·v is split into the
+// products t·v of the terms t of e that are in cancel (each used once) and
+// the product of v with the sum of the other terms.
+func appendCancelling(b *symbolic.Builder, terms []*symbolic.Node, e, v *symbolic.Node, cancel map[*symbolic.Node]bool) []*symbolic.Node {
+	if e.Kind() != symbolic.KAdd {
+		return append(terms, b.Mul(e, v))
+	}
+	var rest []*symbolic.Node
+	if c := e.Coef(); c != 0 {
+		rest = append(rest, b.Num(c))
+	}
+	split := false
+	for _, t := range e.Args() {
+		if p := b.Mul(t, v); cancel[p] {
+			delete(cancel, p)
+			terms = append(terms, p)
+			split = true
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	if !split {
+		return append(terms, b.Mul(e, v))
+	}
+	return append(terms, b.Mul(b.Add(rest...), v))
 }
 
 // TimeDerivative returns the total time derivative of e: Σ ∂e/∂q_i v_i + ∂e/∂t. If e depends on a velocity it returns an error-free

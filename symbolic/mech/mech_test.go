@@ -152,6 +152,52 @@ func TestDoublePendulumEL(t *testing.T) {
 	}
 }
 
+// TestDoublePendulumELForm checks the printed form of the double pendulum's
+// Euler–Lagrange residual: the textbook (m1+m2) l1² θ̈1 + m2 l1 l2
+// cos(θ1−θ2) θ̈2 + m2 l1 l2 sin(θ1−θ2) θ̇2² + (m1+m2) g l1 sin θ1, with
+// cos(θ1−θ2) and sin(θ1−θ2) expanded (there is no rule for trigonometric
+// addition formulas) and without the velocity terms that cancel.
+func TestDoublePendulumELForm(t *testing.T) {
+	d := Derive(pendulum(2))
+	want := []string{
+		"g*l1*m1*sin(th1) + g*l1*m2*sin(th1) + ddot(th1)*l1^2*(m1 + m2) + ddot(th2)*l1*l2*m2*(sin(th1)*sin(th2) + cos(th1)*cos(th2)) + dot(th2)^2*l1*l2*m2*(cos(th2)*sin(th1) - cos(th1)*sin(th2))",
+		"g*l2*m2*sin(th2) + ddot(th1)*l1*l2*m2*(sin(th1)*sin(th2) + cos(th1)*cos(th2)) + ddot(th2)*l2^2*m2 - dot(th1)^2*l1*l2*m2*(cos(th2)*sin(th1) - cos(th1)*sin(th2))",
+	}
+	for i, w := range want {
+		if got := symbolic.Infix(d.EL[i]); got != w {
+			t.Errorf("EL[%d] =\n  %s\nwant\n  %s", i, got, w)
+		}
+	}
+	if got, want := symbolic.Infix(d.Lvv[0]), "l1^2*m1 + l1^2*m2"; got != want {
+		t.Errorf("Lvv[0,0] = %s, want %s", got, want)
+	}
+}
+
+// TestPendulumVelocityTermsCancel: the n-link pendulum's residual E_i is
+// quadratic in the velocities with squares only (Σ_j c_ij(q) v_j², j ≠ i);
+// the product terms must cancel symbolically, so ∂E_i/∂v_i and
+// ∂²E_i/∂v_j∂v_k (j ≠ k) are the node 0.
+func TestPendulumVelocityTermsCancel(t *testing.T) {
+	for n := 2; n <= 4; n++ {
+		s := pendulum(n)
+		d := Derive(s)
+		b := s.B
+		zero := b.Num(0)
+		for i := range n {
+			if g := b.Diff(d.EL[i], s.V[i]); g != zero {
+				t.Errorf("n=%d: ∂E_%d/∂v_%d = %s", n, i, i, symbolic.Infix(g))
+			}
+			for j := range n {
+				for k := j + 1; k < n; k++ {
+					if h := b.Diff(b.Diff(d.EL[i], s.V[j]), s.V[k]); h != zero {
+						t.Errorf("n=%d: ∂²E_%d/∂v_%d∂v_%d = %s", n, i, j, k, symbolic.Infix(h))
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestHarmonicOscillator checks the residual m a + k q − F(t) of
 // L = ½ m v² − ½ k q² + F(t) q, with F(t) = sin(ω t), against the hand
 // derivation, including the explicit-time term.

@@ -23,7 +23,7 @@ var _ = math.Sqrt
 //
 // Lagrangian:
 //
-//	L = exp(gamma*t)*(0.5*dot(q)^2*m - 0.5*k*q^2)
+//	L = 0.5*exp(gamma*t)*(dot(q)^2*m - k*q^2)
 //
 // Conjugate momenta p = ∂L/∂dot(q):
 //
@@ -115,13 +115,13 @@ func dampedEval1(p *runtime.Point, out *runtime.Out) {
 	x0 := math.Exp(th2 * t)
 	x1 := v0 * v0
 	x2 := q0 * q0
-	x3 := 0.5*th0*x1 - 0.5*th1*x2
-	out.L = x0 * x3
+	x3 := th0*x1 - th1*x2
+	out.L = 0.5 * x0 * x3
 	out.Lq[0] = -th1 * q0 * x0
 	out.Lv[0] = th0 * v0 * x0
 	out.Lth[0] = 0.5 * x1 * x0
 	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = t * x0 * x3
+	out.Lth[2] = 0.5 * t * x0 * x3
 	out.C = 0
 	out.Cq[0] = 0
 	out.Cv[0] = 0
@@ -141,13 +141,13 @@ func dampedEval2(p *runtime.Point, out *runtime.Out) {
 	x0 := math.Exp(th2 * t)
 	x1 := v0 * v0
 	x2 := q0 * q0
-	x3 := 0.5*th0*x1 - 0.5*th1*x2
-	out.L = x0 * x3
+	x3 := th0*x1 - th1*x2
+	out.L = 0.5 * x0 * x3
 	out.Lq[0] = -th1 * q0 * x0
 	out.Lv[0] = th0 * v0 * x0
 	out.Lth[0] = 0.5 * x1 * x0
 	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = t * x0 * x3
+	out.Lth[2] = 0.5 * t * x0 * x3
 	out.C = 0
 	out.Cq[0] = 0
 	out.Cv[0] = 0
@@ -173,13 +173,13 @@ func dampedEval3(p *runtime.Point, out *runtime.Out) {
 	x0 := math.Exp(th2 * t)
 	x1 := v0 * v0
 	x2 := q0 * q0
-	x3 := 0.5*th0*x1 - 0.5*th1*x2
-	out.L = x0 * x3
+	x3 := th0*x1 - th1*x2
+	out.L = 0.5 * x0 * x3
 	out.Lq[0] = -th1 * q0 * x0
 	out.Lv[0] = th0 * v0 * x0
 	out.Lth[0] = 0.5 * x1 * x0
 	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = t * x0 * x3
+	out.Lth[2] = 0.5 * t * x0 * x3
 	out.C = 0
 	out.Cq[0] = 0
 	out.Cv[0] = 0
