@@ -526,10 +526,15 @@ func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
 		bad := !finite([]float64{o.L, o.C}) || !finite(o.Lq) || !finite(o.Lv) || !finite(o.Lth) ||
 			(beta != 0 && (!finite(o.Cq) || !finite(o.Cv)))
 		if bad || !finite(s.qbar) || !finite(s.vv) {
-			return fmt.Errorf("%w: model evaluation at step %d (t = %g) at Newton iteration %d", ErrNaN, k, s.pt.T, iter)
+			hint := "the Newton step left the model's domain: try a better guess, a weaker drive or more steps"
+			if iter == 0 {
+				hint = "the initial guess is outside the model's domain (a division by zero, the log or square root of a negative number…): give a guess (Problem.Guess) or other boundary values"
+			}
+			return fmt.Errorf("%w: model evaluation at step %d (t = %g, q = %.4g, v = %.4g) at Newton iteration %d; %s",
+				ErrNaN, k, s.pt.T, s.qbar, s.vv, iter, hint)
 		}
 	}
-	return fmt.Errorf("%w: at Newton iteration %d", ErrNaN, iter)
+	return fmt.Errorf("%w: at Newton iteration %d: the linear solve produced NaN or Inf; check the problem's scaling", ErrNaN, iter)
 }
 
 // saveFree records the current (converged, free) state.

@@ -28,6 +28,7 @@ type problemFlags struct {
 	T       float64
 	steps   int
 	q0, qT  string
+	guess   string
 	params  multiFlag
 	inputs  multiFlag
 	targets multiFlag
@@ -42,6 +43,7 @@ func (pf *problemFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&pf.steps, "steps", 100, "number of time steps N")
 	fs.StringVar(&pf.q0, "q0", "", "initial coordinates q(0), comma separated in declaration order (fixed)")
 	fs.StringVar(&pf.qT, "qT", "", "final coordinates q(T), comma separated (fixed)")
+	fs.StringVar(&pf.guess, "guess", "", "initial guess: constant coordinates, comma separated (default: the straight line for fixed, q = 0 for periodic)")
 	fs.Var(&pf.params, "param", "set a parameter: `name=value` (every element of an array) or k[2]=value; repeatable")
 	fs.Var(&pf.inputs, "input", "input signal `name=expr` in t, e.g. u=0.5*cos(2*t); repeatable; unset inputs are 0")
 	fs.Var(&pf.targets, "target", "target signal `name=expr` in t, e.g. y=0.2*sin(3*t); repeatable")
@@ -95,6 +97,16 @@ func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.
 		}
 	} else if pf.q0 != "" || pf.qT != "" {
 		return nil, false, fmt.Errorf("--q0 and --qT are for fixed boundary conditions; periodic problems have none")
+	}
+	if pf.guess != "" {
+		g, err := parseVector("guess", pf.guess, info.Coords)
+		if err != nil {
+			return nil, false, err
+		}
+		pr.Guess = make([][]float64, pf.steps+1)
+		for k := range pr.Guess {
+			pr.Guess[k] = g
+		}
 	}
 	if pr.Theta, err = parseParams(info, pf.params); err != nil {
 		return nil, false, err

@@ -120,6 +120,25 @@ func TestSolveErrors(t *testing.T) {
 	}
 }
 
+// TestSolveGuess: the Kepler problem's default periodic guess r = 0 is
+// outside its domain (NaN); from the guess r = 1 the solver gets to the
+// Hessian and reports the zero mode of the cyclic coordinate φ instead.
+func TestSolveGuess(t *testing.T) {
+	args := []string{"solve", "../../testdata/kepler.lag", "--bc=periodic", "--T=6.283185307179586", "--steps=64"}
+	_, stderr, code := lagc(t, args...)
+	if code != 1 || !strings.Contains(stderr, "NaN or Inf") || !strings.Contains(stderr, "initial guess is outside") {
+		t.Errorf("default guess: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = lagc(t, append(args, "--guess=1,0")...)
+	if code != 1 || !strings.Contains(stderr, "singular") || !strings.Contains(stderr, "zero mode") {
+		t.Errorf("guess r = 1: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = lagc(t, append(args, "--guess=1")...)
+	if code != 1 || !strings.Contains(stderr, "--guess has 1 values, want 2 (r,φ)") {
+		t.Errorf("short guess: exit %d, %s", code, stderr)
+	}
+}
+
 func TestSolveCSV(t *testing.T) {
 	stdout, stderr, code := lagc(t, "solve", "../../testdata/chain.lag", "--T=1", "--steps=10",
 		"--q0=0,0,0,0", "--qT=0.1,0.2,0.3,0.4", "--format=csv")
