@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lagc/lagc/runtime"
 )
 
 // TestDemoTrains runs the embedded demo as a user would and checks the
@@ -129,5 +132,33 @@ func TestTrainData(t *testing.T) {
 	_, stderr, code = lagc(t, "train", "../../testdata/duffing.lag")
 	if code != 2 || !strings.Contains(stderr, "--data=DATA.json is required") {
 		t.Errorf("missing --data: exit %d, %q", code, stderr)
+	}
+}
+
+// TestProgress checks both progress styles: in place with carriage returns
+// on a terminal, throttled plain lines otherwise.
+func TestProgress(t *testing.T) {
+	stats := func(e int) *runtime.EpochStats {
+		return &runtime.EpochStats{Epoch: e, Loss: 1 / float64(e), GradNorm: 0.5, Elapsed: time.Duration(e) * time.Second}
+	}
+	var tty bytes.Buffer
+	p := &progress{w: &tty, tty: true, epochs: 3, every: 1}
+	for e := 1; e <= 3; e++ {
+		p.update(stats(e))
+	}
+	p.done()
+	if got := tty.String(); strings.Count(got, "\r") != 3 || strings.Count(got, "\n") != 1 ||
+		!strings.Contains(got, "\repoch 3/3  loss 3.3333e-01  |grad| 5.000e-01  elapsed 3s  left 0s") {
+		t.Errorf("terminal progress %q", got)
+	}
+	var plain bytes.Buffer
+	p = newProgress(&plain, 600, false)
+	for e := 1; e <= 600; e++ {
+		p.update(stats(e))
+	}
+	lines := strings.Split(strings.TrimSpace(plain.String()), "\n")
+	if len(lines) != 61 || !strings.HasPrefix(lines[0], "epoch   1/600  loss 1.0000e+00") ||
+		!strings.Contains(lines[1], "epoch  10/600") || !strings.Contains(lines[60], "left 0s") {
+		t.Errorf("plain progress: %d lines, first %q, second %q, last %q", len(lines), lines[0], lines[1], lines[len(lines)-1])
 	}
 }
