@@ -11,7 +11,9 @@ import (
 var (
 	// ErrNoConvergence: Newton's method did not reach the tolerance within
 	// Options.MaxIter iterations, or its line search could not reduce the
-	// residual. The message reports iterations, correction and residual.
+	// residual, and for a free solve continuation in the horizon did not
+	// succeed either. The message reports iterations, correction and
+	// residual, and how far continuation got.
 	ErrNoConvergence = errors.New("runtime: no convergence")
 	// ErrSingular: the Hessian of the discrete action (the second
 	// variation) is singular or nearly so. The message names the likely
@@ -114,6 +116,10 @@ type Options struct {
 	// MinRCond is the reciprocal condition number (1-norm estimate) below
 	// which the Hessian is reported singular (default DefaultMinRCond).
 	MinRCond float64
+	// NoContinuation disables the continuation fallback of free solves
+	// (see "Convergence and globalisation" in the package documentation):
+	// a free solve then fails as soon as plain damped Newton does.
+	NoContinuation bool
 }
 
 // Defaults of Options.
@@ -130,10 +136,11 @@ const (
 type settings struct {
 	tol, gradTol, beta, fdStep, minRCond float64
 	maxIter                              int
+	noCont                               bool
 }
 
 func (o *Options) settings() settings {
-	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter}
+	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false}
 	if o == nil {
 		return s
 	}
@@ -155,6 +162,7 @@ func (o *Options) settings() settings {
 	if o.MaxIter > 0 {
 		s.maxIter = o.MaxIter
 	}
+	s.noCont = o.NoContinuation
 	return s
 }
 
@@ -177,13 +185,17 @@ type Solution struct {
 	// cost depends on θ).
 	DSdTheta, DCdTheta []float64
 
-	Iterations int     // Newton (or chord) corrections applied
+	Iterations int     // Newton (or chord) corrections applied, those of a failed plain attempt and of continuation included
 	Residual   float64 // max |∂(S_d+βC_d)/∂q_k| / h over unknowns: the discrete Euler–Lagrange residual
 	Correction float64 // the final Newton correction ‖δq‖∞ that passed the test
 	// RCond estimates the reciprocal 1-norm condition number of the
 	// Hessian at the solution (0 when it was not estimated, as for
 	// nudged solves that reuse the free factorisation).
 	RCond float64
+	// Continuation is the number of problems a free solve solved by
+	// continuation in the horizon after plain damped Newton failed,
+	// the problem asked for included; 0 when plain Newton sufficed.
+	Continuation int
 }
 
 // resize makes the row slices of s hold n columns and N+1 rows, reusing

@@ -58,6 +58,10 @@ type Solver struct {
 	freeAct, freeC float64
 	dSfree, dCfree []float64
 	pbuf           []float64
+
+	// Continuation (continuation.go).
+	atSolution bool      // the last newton error came at a point that passed the convergence test
+	cqa, cqb   []float64 // the last two members solved
 }
 
 // NewSolver returns an empty Solver. It is equivalent to new(Solver).
@@ -446,6 +450,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		return 0, s.nanErr(s.q, beta, 0)
 	}
 	scale := normInf(s.q)
+	s.atSolution = false
 	for it := 0; ; it++ {
 		if err := s.factor(it, false); err != nil {
 			return it, err
@@ -467,6 +472,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 			if warm == nil && s.lastRC == 0 {
 				// Free solves check the second variation at the
 				// solution: EP and the adjoint need it invertible.
+				s.atSolution = true
 				if err := s.checkCond(it); err != nil {
 					return it, err
 				}
@@ -613,26 +619,37 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 	copy(dst.DSdTheta, s.dS)
 	copy(dst.DCdTheta, s.dC)
 	dst.Iterations = iters
+	dst.Continuation = 0
 	dst.Residual = s.rInf / s.h
 	dst.Correction = s.lastCorr
 	dst.RCond = rc
 }
 
 // Solve finds a stationary trajectory of the free discrete action S_d of
-// pr into dst, reusing dst's storage when its shape fits. On error dst is
-// unspecified and s holds no free solution.
+// pr into dst, reusing dst's storage when its shape fits. If damped
+// Newton's method from the initial guess fails, it falls back to
+// continuation in the horizon unless Options.NoContinuation is set (see
+// "Convergence and globalisation" in the package documentation). On error
+// dst is unspecified and s holds no free solution.
 func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
 	if err := s.setup(pr, opt); err != nil {
 		return err
 	}
 	s.guess()
 	it, err := s.newton(0, nil)
+	steps := 0
+	if err != nil && !s.set.noCont && s.retryable(err, it) {
+		var k int
+		k, steps, err = s.continuation(err)
+		it += k
+	}
 	s.iterTotal, s.solvesTotal = it, 1
 	if err != nil {
 		return err
 	}
 	s.saveFree()
 	s.fill(dst, 0, it, s.lastRC)
+	dst.Continuation = steps
 	return nil
 }
 
