@@ -147,9 +147,10 @@
 // estimator), which is what the EP theorem differentiates.
 //
 // The default β is 1e-4 (Options.Beta). β has the units of L/c; with costs
-// and Lagrangians of comparable scale this keeps the centered bias near
-// 1e-8 relative while leaving the difference quotient far above rounding
-// errors. Nudged solves start from the free solution and reuse its
+// and Lagrangians of comparable scale this keeps the centered bias between
+// about 1e-8 and 1e-6 relative (measured on the testdata systems: 1.04e-6
+// on the driven chain, falling as β², so Options.Beta = 1e-5 gives 1e-8)
+// while leaving the difference quotient far above rounding errors. Nudged solves start from the free solution and reuse its
 // Hessian factorisation (chord iterations: one first-order sweep and one
 // back-substitution each). They converge when the correction is below
 // Options.GradTol (default 1e-7) times the displacement from the free

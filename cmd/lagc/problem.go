@@ -35,6 +35,7 @@ type problemFlags struct {
 	format  string
 	tol     float64
 	maxIter int
+	noCont  bool
 }
 
 func (pf *problemFlags) register(fs *flag.FlagSet) {
@@ -50,6 +51,7 @@ func (pf *problemFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&pf.format, "format", "json", "output `format`: json or csv")
 	fs.Float64Var(&pf.tol, "tol", 0, "Newton tolerance on the relative correction (default runtime.DefaultTol)")
 	fs.IntVar(&pf.maxIter, "maxiter", 0, "maximum Newton iterations (default runtime.DefaultMaxIter)")
+	fs.BoolVar(&pf.noCont, "no-continuation", false, "do not fall back to continuation in the horizon when Newton stalls")
 }
 
 // loadModel compiles a .lag file for the interpreter.
@@ -125,7 +127,7 @@ func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.
 }
 
 func (pf *problemFlags) options() *runtime.Options {
-	return &runtime.Options{Tol: pf.tol, MaxIter: pf.maxIter}
+	return &runtime.Options{Tol: pf.tol, MaxIter: pf.maxIter, NoContinuation: pf.noCont}
 }
 
 // parseVector parses n comma-separated numbers.

@@ -29,8 +29,10 @@ expressions in t in the .lag syntax and may use the model's constants:
 
 JSON output has t (N+1 times), q and p (N+1 rows: coordinates and discrete
 momenta), coords, action, cost (when every target is given or the model has
-none), iterations, residual (the discrete Euler–Lagrange residual) and
-dSdtheta (∂S/∂θ along the trajectory, by parameter name). CSV output has a
+none), iterations, residual (the discrete Euler–Lagrange residual),
+continuation (horizons solved by the continuation fallback, 0 when Newton
+converged directly) and dSdtheta (∂S/∂θ along the trajectory, by parameter
+name). CSV output has a
 header t,<coords>,p_<coords> and one row per time.
 
 A solve that does not converge, a singular Hessian (a conjugate point, or
@@ -46,16 +48,19 @@ errors with exit status 1 and a message saying what to try.`,
 }
 
 type solveJSON struct {
-	Coords     []string           `json:"coords"`
-	BC         string             `json:"bc"`
-	T          []float64          `json:"t"`
-	Q          [][]float64        `json:"q"`
-	P          [][]float64        `json:"p"`
-	Action     float64            `json:"action"`
-	Cost       *float64           `json:"cost,omitempty"`
-	Iterations int                `json:"iterations"`
-	Residual   float64            `json:"residual"`
-	DSdTheta   map[string]float64 `json:"dSdtheta"`
+	Coords     []string    `json:"coords"`
+	BC         string      `json:"bc"`
+	T          []float64   `json:"t"`
+	Q          [][]float64 `json:"q"`
+	P          [][]float64 `json:"p"`
+	Action     float64     `json:"action"`
+	Cost       *float64    `json:"cost,omitempty"`
+	Iterations int         `json:"iterations"`
+	Residual   float64     `json:"residual"`
+	// Continuation counts the horizons solved by the continuation
+	// fallback (0 when Newton converged directly).
+	Continuation int                `json:"continuation"`
+	DSdTheta     map[string]float64 `json:"dSdtheta"`
 }
 
 func runSolve(c *cli, args []string) error {
@@ -93,7 +98,8 @@ func runSolve(c *cli, args []string) error {
 		Coords: info.Coords, BC: pr.BC.String(),
 		T: sol.Times, Q: sol.Q, P: sol.P,
 		Action: sol.Action, Iterations: sol.Iterations, Residual: sol.Residual,
-		DSdTheta: map[string]float64{},
+		Continuation: sol.Continuation,
+		DSdTheta:     map[string]float64{},
 	}
 	if info.HasCost && targetsGiven {
 		cost := sol.Cost

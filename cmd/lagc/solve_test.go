@@ -139,6 +139,30 @@ func TestSolveGuess(t *testing.T) {
 	}
 }
 
+// TestSolveContinuation: Newton alone stalls on this double-pendulum
+// problem; the continuation fallback solves it and says so.
+func TestSolveContinuation(t *testing.T) {
+	args := []string{"solve", "../../testdata/double_pendulum.lag", "--T=1.3", "--steps=100", "--q0=0.5,-0.3", "--qT=1,0.2"}
+	stdout, stderr, code := lagc(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Continuation int     `json:"continuation"`
+		Residual     float64 `json:"residual"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Continuation == 0 || res.Residual > 1e-6 {
+		t.Errorf("continuation %d, residual %g", res.Continuation, res.Residual)
+	}
+	_, stderr, code = lagc(t, append(args, "--no-continuation")...)
+	if code != 1 || !strings.Contains(stderr, "no convergence") {
+		t.Errorf("--no-continuation: exit %d, %s", code, stderr)
+	}
+}
+
 func TestSolveCSV(t *testing.T) {
 	stdout, stderr, code := lagc(t, "solve", "../../testdata/chain.lag", "--T=1", "--steps=10",
 		"--q0=0,0,0,0", "--qT=0.1,0.2,0.3,0.4", "--format=csv")
