@@ -56,7 +56,11 @@ func TestEvalAllocs(t *testing.T) {
 		p := modeltest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
 		out := runtime.NewOut(m.Info())
 		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
-			if a := testing.AllocsPerRun(100, func() { m.Eval(lvl, p, out) }); a != 0 {
+			// Scratch space comes from a sync.Pool, which a garbage
+			// collection during the run may empty once: allow less than
+			// one allocation per call on average, which a per-call
+			// allocation would exceed.
+			if a := testing.AllocsPerRun(1000, func() { m.Eval(lvl, p, out) }); a >= 0.5 {
 				t.Errorf("%s: Eval(%b) allocates %v times", path, lvl, a)
 			}
 		}

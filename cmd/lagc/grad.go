@@ -97,6 +97,7 @@ func runGrad(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnCondition(c, res.Free)
 	if pf.format == "csv" {
 		cw := csv.NewWriter(c.stdout)
 		cw.Write([]string{"param", "grad"})
