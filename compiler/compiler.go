@@ -1,9 +1,11 @@
 // Package compiler chains lagc's stages: it parses and checks a .lag source
 // (package dsl), derives every quantity the runtime needs (package
-// symbolic/mech) and plans their evaluation as three kernels sharing common
-// subexpressions (package symbolic). Package codegen prints the plan as Go;
-// package interp runs it directly. Both therefore compute the same numbers
-// from the same expression graph.
+// symbolic/mech) and plans their evaluation as one straight-line program
+// with common subexpressions shared across all outputs (package symbolic).
+// The outputs are laid out by evaluation level (runtime.Level1, Level2,
+// Level3), so a cheap request runs only a prefix of the program. Package
+// codegen prints the plan as Go; package interp runs it directly. Both
+// therefore compute the same numbers from the same expression graph.
 package compiler
 
 import (
@@ -20,10 +22,10 @@ import (
 type Unit struct {
 	Model *dsl.Model
 	Deriv *mech.Derivation
-	// Inputs are the symbols a kernel reads, in slot order: t, q, v, θ, u, y.
+	// Inputs are the symbols the kernel reads, in slot order: t, q, v, θ, u, y.
 	Inputs []*symbolic.Node
-	// Kernels are the evaluation plans for runtime.Level1, Level2 and Level3.
-	Kernels [3]*Kernel
+	// Kernel is the evaluation plan.
+	Kernel *Kernel
 	// Info is the runtime description of the model.
 	Info runtime.Info
 }
@@ -50,9 +52,7 @@ func FromModel(m *dsl.Model) *Unit {
 	for _, g := range [][]*symbolic.Node{m.Q, m.V, m.Theta, m.U, m.Y} {
 		u.Inputs = append(u.Inputs, g...)
 	}
-	for i, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
-		u.Kernels[i] = newKernel(u, lvl)
-	}
+	u.Kernel = newKernel(u)
 	u.Info = runtime.Info{
 		Name:     m.Name,
 		Coords:   m.CoordNames,
@@ -71,7 +71,8 @@ type Field struct {
 	Name string // Go field name in runtime.Out
 }
 
-// Fields lists runtime.Out's fields in the order kernels compute them.
+// Fields lists runtime.Out's fields in the order the kernel computes them:
+// those of Level1, then those added by Level2, then Level3's.
 var Fields = []Field{
 	{runtime.WantL, "L"}, {runtime.WantLq, "Lq"}, {runtime.WantLv, "Lv"},
 	{runtime.WantLth, "Lth"},
@@ -125,26 +126,44 @@ func (u *Unit) Exprs(f Field) []*symbolic.Node {
 	panic(fmt.Sprintf("compiler: unknown field %v", f.Want))
 }
 
-// Kernel is the plan of one evaluation level: the fields it fills, their
-// expressions laid out one field after another, and the program that
+// Kernel is the evaluation plan: the fields of runtime.Out in level order,
+// their expressions laid out one field after another, and the program that
 // evaluates them.
 type Kernel struct {
-	Want    runtime.Want
 	Fields  []Field
 	Offsets []int // Offsets[i] is where Fields[i] starts in Outputs; len(Fields)+1 entries
 	Outputs []*symbolic.Node
 	Prog    *symbolic.Program
+	// Levels[l] is the number of Fields in runtime.Level1, Level2 and
+	// Level3 (l = 0, 1, 2): a request within level l+1 needs only
+	// Fields[:Levels[l]], that is Outputs[:Offsets[Levels[l]]].
+	Levels [3]int
 }
 
-func newKernel(u *Unit, w runtime.Want) *Kernel {
-	k := &Kernel{Want: w}
-	for _, f := range Fields {
-		if f.Want&w == 0 {
-			continue
+// Level returns the index (0, 1 or 2) of the smallest evaluation level
+// that contains w.
+func Level(w runtime.Want) int {
+	switch {
+	case w&^runtime.Level1 == 0:
+		return 0
+	case w&^runtime.Level2 == 0:
+		return 1
+	}
+	return 2
+}
+
+func newKernel(u *Unit) *Kernel {
+	k := &Kernel{}
+	for l, w := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+		for _, f := range Fields {
+			if f.Want&w == 0 || (l > 0 && f.Want&[]runtime.Want{runtime.Level1, runtime.Level2}[l-1] != 0) {
+				continue
+			}
+			k.Fields = append(k.Fields, f)
+			k.Offsets = append(k.Offsets, len(k.Outputs))
+			k.Outputs = append(k.Outputs, u.Exprs(f)...)
 		}
-		k.Fields = append(k.Fields, f)
-		k.Offsets = append(k.Offsets, len(k.Outputs))
-		k.Outputs = append(k.Outputs, u.Exprs(f)...)
+		k.Levels[l] = len(k.Fields)
 	}
 	k.Offsets = append(k.Offsets, len(k.Outputs))
 	k.Prog = symbolic.Compile(u.Inputs, k.Outputs)

@@ -20,21 +20,19 @@ type Model struct {
 }
 
 type scratch struct {
-	in   []float64
-	regs [3][]float64
-	out  [3][]float64
+	in, regs, out []float64
 }
 
 // New returns an interpreter for u.
 func New(u *compiler.Unit) *Model {
 	m := &Model{u: u}
 	m.pool.New = func() any {
-		s := &scratch{in: make([]float64, len(u.Inputs))}
-		for i, k := range u.Kernels {
-			s.regs[i] = make([]float64, k.Prog.NumRegs())
-			s.out[i] = make([]float64, len(k.Outputs))
+		k := u.Kernel
+		return &scratch{
+			in:   make([]float64, len(u.Inputs)),
+			regs: make([]float64, k.Prog.NumRegs()),
+			out:  make([]float64, len(k.Outputs)),
 		}
-		return s
 	}
 	return m
 }
@@ -46,13 +44,6 @@ func (m *Model) Info() *runtime.Info { return &m.u.Info }
 func (m *Model) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	info := &m.u.Info
 	runtime.CheckPoint(info, p)
-	level := 2
-	switch {
-	case w&^runtime.Level1 == 0:
-		level = 0
-	case w&^runtime.Level2 == 0:
-		level = 1
-	}
 	s := m.pool.Get().(*scratch)
 	in := s.in
 	in[0] = p.T
@@ -63,11 +54,11 @@ func (m *Model) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	off += copy(in[off:], p.U[:len(info.Inputs)])
 	copy(in[off:], p.Y[:len(info.Targets)])
 
-	k := m.u.Kernels[level]
-	res := s.out[level]
-	k.Prog.Run(s.regs[level], in, res)
-	for i, f := range k.Fields {
-		v := res[k.Offsets[i]:k.Offsets[i+1]]
+	k := m.u.Kernel
+	nf := k.Levels[compiler.Level(w)]
+	k.Prog.RunPrefix(s.regs, in, s.out, k.Offsets[nf])
+	for i, f := range k.Fields[:nf] {
+		v := s.out[k.Offsets[i]:k.Offsets[i+1]]
 		switch f.Want {
 		case runtime.WantL:
 			out.L = v[0]

@@ -94,9 +94,9 @@ const (
 	WantCth                   // ∂c/∂θ
 )
 
-// Evaluation levels. A model evaluates requests in one of three kernels:
-// everything in Level1 (values and first derivatives), Level2 (adds the
-// second derivatives in q and v that Newton's method needs) or Level3
+// Evaluation levels. A model evaluates a request at one of three levels:
+// Level1 (values and first derivatives), Level2 (adds the second
+// derivatives in q and v that Newton's method needs) or Level3
 // (everything). Eval fills at least what was asked and may fill the rest of
 // the smallest level that contains the request.
 const (

@@ -92,6 +92,10 @@ type Program struct {
 	nregs   int
 	tape    []instr
 	outRegs []int32
+	// outTape[j] and outTemps[j] are the tape length and the number of
+	// Temps after which Outputs[:j+1] are all computed.
+	outTape  []int32
+	outTemps []int32
 }
 
 // IsTemp reports whether n is a temporary and its index in Temps.
@@ -201,14 +205,22 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 		}
 		order = append(order, n)
 	}
+	outOrder := make([]int, len(outputs)) // len(order) after output j
 	for j, o := range outputs {
 		walk(o, j)
+		outOrder[j] = len(order)
 	}
-	for _, n := range order {
+	tempsAt := make([]int32, len(order)+1) // len(Temps) after order[:i]
+	for i, n := range order {
 		if p.uses[n.id] > 1 {
 			p.Temps = append(p.Temps, n)
 			p.tempIdx[n.id] = int32(len(p.Temps)) // index+1; 0 means not a temp
 		}
+		tempsAt[i+1] = int32(len(p.Temps))
+	}
+	p.outTemps = make([]int32, len(outputs))
+	for j, k := range outOrder {
+		p.outTemps[j] = tempsAt[k]
 	}
 
 	// Constants: numbers used as operands, in first-use order.
@@ -255,7 +267,8 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 	emit := func(op opcode, d, a, b int32, k float64) {
 		p.tape = append(p.tape, instr{op: op, d: d, a: a, b: b, k: k})
 	}
-	for _, n := range order {
+	orderTape := make([]int32, len(order)) // tape length after order[i]
+	for oi, n := range order {
 		d := alloc()
 		arg := func(i int) int32 { return reg[n.args[i].id] }
 		switch n.kind {
@@ -318,6 +331,7 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 			}
 		}
 		reg[n.id] = d
+		orderTape[oi] = int32(len(p.tape))
 		for _, a := range n.args {
 			if a.kind == KNum || a.kind == KSym {
 				continue
@@ -329,8 +343,12 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 		}
 	}
 	p.outRegs = make([]int32, len(outputs))
+	p.outTape = make([]int32, len(outputs))
 	for j, o := range outputs {
 		p.outRegs[j] = reg[o.id]
+		if k := outOrder[j]; k > 0 {
+			p.outTape[j] = orderTape[k-1]
+		}
 	}
 	p.nregs = int(nreg)
 	return p
@@ -341,15 +359,28 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 // space. It allocates nothing and panics if a slice is too short. See
 // [Program] for the exact arithmetic.
 func (p *Program) Run(regs, in, out []float64) {
-	if len(in) < p.nin || len(out) < len(p.outRegs) || len(regs) < p.nregs {
-		panic(fmt.Sprintf("symbolic: Program.Run: need len(in) ≥ %d, len(out) ≥ %d, len(regs) ≥ %d; got %d, %d, %d",
-			p.nin, len(p.outRegs), p.nregs, len(in), len(out), len(regs)))
+	p.RunPrefix(regs, in, out, len(p.outRegs))
+}
+
+// RunPrefix is like Run but computes only Outputs[:n] into out[:n],
+// executing only the part of the tape they need. Because the tape follows
+// the outputs in order, a caller that lays out cheap outputs first gets
+// them cheaply; Outputs[:n] need exactly Temps[:p.TempsBefore(n)].
+func (p *Program) RunPrefix(regs, in, out []float64, n int) {
+	if n < 0 || n > len(p.outRegs) || len(in) < p.nin || len(out) < n || len(regs) < p.nregs {
+		panic(fmt.Sprintf("symbolic: Program.Run: need n ≤ %d, len(in) ≥ %d, len(out) ≥ n, len(regs) ≥ %d; got n = %d, %d, %d, %d",
+			len(p.outRegs), p.nin, p.nregs, n, len(in), len(out), len(regs)))
+	}
+	end := 0
+	if n > 0 {
+		end = int(p.outTape[n-1])
 	}
 	r := regs[:p.nregs]
 	copy(r, in[:p.nin])
 	copy(r[p.nin:], p.consts)
-	for i := range p.tape {
-		ins := &p.tape[i]
+	tape := p.tape[:end]
+	for i := range tape {
+		ins := &tape[i]
 		switch ins.op {
 		case opAdd:
 			r[ins.d] = r[ins.a] + r[ins.b]
@@ -375,7 +406,15 @@ func (p *Program) Run(regs, in, out []float64) {
 			r[ins.d] = applyFunc(ins.fn, r[ins.a])
 		}
 	}
-	for j, k := range p.outRegs {
+	for j, k := range p.outRegs[:n] {
 		out[j] = r[k]
 	}
+}
+
+// TempsBefore returns how many of Temps (a prefix) Outputs[:n] need.
+func (p *Program) TempsBefore(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return int(p.outTemps[n-1])
 }

@@ -194,3 +194,59 @@ func BenchmarkRun(bm *testing.B) {
 		p.Run(regs, pt, vals)
 	}
 }
+
+// TestProgramRunPrefix: every prefix of the outputs is computed by a prefix
+// of the tape, bit for bit as the full run, needing a prefix of Temps.
+func TestProgramRunPrefix(t *testing.T) {
+	b := NewBuilder()
+	in, out := buildAll(b)
+	p := Compile(in, out)
+	regs := make([]float64, p.NumRegs())
+	full := make([]float64, len(out))
+	pt := []float64{0.7, 0.8, 0.9}
+	p.Run(regs, pt, full)
+	last := 0
+	for n := 0; n <= len(out); n++ {
+		got := make([]float64, len(out))
+		for i := range got {
+			got[i] = math.NaN()
+		}
+		clear(regs)
+		p.RunPrefix(regs, pt, got, n)
+		for j := range n {
+			if math.Float64bits(got[j]) != math.Float64bits(full[j]) {
+				t.Errorf("prefix %d: output %d = %v, full run %v", n, j, got[j], full[j])
+			}
+		}
+		for j := n; j < len(out); j++ {
+			if !math.IsNaN(got[j]) {
+				t.Errorf("prefix %d wrote output %d", n, j)
+			}
+		}
+		k := p.TempsBefore(n)
+		if k < last || k > len(p.Temps) {
+			t.Errorf("TempsBefore(%d) = %d after %d (of %d)", n, k, last, len(p.Temps))
+		}
+		// Every temp a prefix output depends on is among Temps[:k].
+		for j := range n {
+			var check func(e *Node)
+			check = func(e *Node) {
+				if i, ok := p.IsTemp(e); ok && i >= k {
+					t.Errorf("output %d of prefix %d needs temp %d ≥ TempsBefore = %d", j, n, i, k)
+					return
+				}
+				for _, a := range e.Args() {
+					check(a)
+				}
+			}
+			check(out[j])
+		}
+		last = k
+	}
+	if last != len(p.Temps) {
+		t.Errorf("TempsBefore(all) = %d, want %d", last, len(p.Temps))
+	}
+	if a := testing.AllocsPerRun(100, func() { p.RunPrefix(regs, pt, full, len(out)/2) }); a != 0 {
+		t.Errorf("RunPrefix allocates %v times", a)
+	}
+}

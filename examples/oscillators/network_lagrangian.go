@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Pendulums is the Lagrangian system Pendulums compiled from network.lag.
@@ -97,98 +97,56 @@ var pendulumsInfo = runtime.Info{
 func (Pendulums) Info() *runtime.Info { return &pendulumsInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Pendulums) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&pendulumsInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		pendulumsEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		pendulumsEval2(p, out)
-	default:
-		pendulumsEval3(p, out)
+	q0 := p.Q[0]      // th[0]
+	q1 := p.Q[1]      // th[1]
+	v0 := p.V[0]      // dot(th[0])
+	v1 := p.V[1]      // dot(th[1])
+	th0 := p.Theta[0] // kappa
+	th1 := p.Theta[1] // m[0]
+	th2 := p.Theta[2] // m[1]
+	u0 := p.U[0]      // u
+	y0 := p.Y[0]      // y[0]
+	y1 := p.Y[1]      // y[1]
+
+	// Values and first derivatives (runtime.Level1).
+	x0 := v0 * v0
+	x1 := math.Cos(q0)
+	x2 := v1 * v1
+	x3 := math.Cos(q1)
+	x4 := math.Sin(q1)
+	x5 := math.Sin(q0)
+	x6 := x4 - x5
+	x7 := x6 * x6
+	x8 := q0 - y0
+	x9 := q1 - y1
+	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
+	out.Lq[0] = u0 + th0*x1*x6 - 9.81*th1*x5
+	out.Lq[1] = -9.81*th2*x4 - th0*x3*x6
+	out.Lv[0] = th1 * v0
+	out.Lv[1] = th2 * v1
+	out.Lth[0] = -0.5 * x7
+	out.Lth[1] = 0.5*x0 + 9.81*x1
+	out.Lth[2] = 0.5*x2 + 9.81*x3
+	out.C = 0.5*(x8*x8) + 0.5*(x9*x9)
+	out.Cq[0] = x8
+	out.Cq[1] = x9
+	out.Cv[0] = 0
+	out.Cv[1] = 0
+	out.Cth[0] = 0
+	out.Cth[1] = 0
+	out.Cth[2] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
 	}
-}
 
-// pendulumsEval1 computes values and first derivatives (runtime.Level1).
-func pendulumsEval1(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th[0]
-	q1 := p.Q[1]      // th[1]
-	v0 := p.V[0]      // dot(th[0])
-	v1 := p.V[1]      // dot(th[1])
-	th0 := p.Theta[0] // kappa
-	th1 := p.Theta[1] // m[0]
-	th2 := p.Theta[2] // m[1]
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y[0]
-	y1 := p.Y[1]      // y[1]
-	x0 := v0 * v0
-	x1 := math.Cos(q0)
-	x2 := v1 * v1
-	x3 := math.Cos(q1)
-	x4 := math.Sin(q1)
-	x5 := math.Sin(q0)
-	x6 := x4 - x5
-	x7 := x6 * x6
-	x8 := q0 - y0
-	x9 := q1 - y1
-	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-	out.Lq[0] = u0 + th0*x1*x6 - 9.81*th1*x5
-	out.Lq[1] = -9.81*th2*x4 - th0*x3*x6
-	out.Lv[0] = th1 * v0
-	out.Lv[1] = th2 * v1
-	out.Lth[0] = -0.5 * x7
-	out.Lth[1] = 0.5*x0 + 9.81*x1
-	out.Lth[2] = 0.5*x2 + 9.81*x3
-	out.C = 0.5*(x8*x8) + 0.5*(x9*x9)
-	out.Cq[0] = x8
-	out.Cq[1] = x9
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-}
-
-// pendulumsEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func pendulumsEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th[0]
-	q1 := p.Q[1]      // th[1]
-	v0 := p.V[0]      // dot(th[0])
-	v1 := p.V[1]      // dot(th[1])
-	th0 := p.Theta[0] // kappa
-	th1 := p.Theta[1] // m[0]
-	th2 := p.Theta[2] // m[1]
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y[0]
-	y1 := p.Y[1]      // y[1]
-	x0 := v0 * v0
-	x1 := math.Cos(q0)
-	x2 := v1 * v1
-	x3 := math.Cos(q1)
-	x4 := math.Sin(q1)
-	x5 := math.Sin(q0)
-	x6 := x4 - x5
-	x7 := x6 * x6
-	x8 := q0 - y0
-	x9 := q1 - y1
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	x10 := th0 * x1 * x3
-	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-	out.Lq[0] = u0 + th0*x1*x6 - 9.81*th1*x5
-	out.Lq[1] = -9.81*th2*x4 - th0*x3*x6
-	out.Lv[0] = th1 * v0
-	out.Lv[1] = th2 * v1
-	out.Lth[0] = -0.5 * x7
-	out.Lth[1] = 0.5*x0 + 9.81*x1
-	out.Lth[2] = 0.5*x2 + 9.81*x3
-	out.C = 0.5*(x8*x8) + 0.5*(x9*x9)
-	out.Cq[0] = x8
-	out.Cq[1] = x9
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
 	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - th0*(x1*x1)
 	out.Lqq[1] = x10
 	out.Lqq[2] = x10
@@ -213,71 +171,12 @@ func pendulumsEval2(p *runtime.Point, out *runtime.Out) {
 	out.Cvv[1] = 0
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
-}
 
-// pendulumsEval3 computes every quantity (runtime.Level3).
-func pendulumsEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th[0]
-	q1 := p.Q[1]      // th[1]
-	v0 := p.V[0]      // dot(th[0])
-	v1 := p.V[1]      // dot(th[1])
-	th0 := p.Theta[0] // kappa
-	th1 := p.Theta[1] // m[0]
-	th2 := p.Theta[2] // m[1]
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y[0]
-	y1 := p.Y[1]      // y[1]
-	x0 := v0 * v0
-	x1 := math.Cos(q0)
-	x2 := v1 * v1
-	x3 := math.Cos(q1)
-	x4 := math.Sin(q1)
-	x5 := math.Sin(q0)
-	x6 := x4 - x5
-	x7 := x6 * x6
-	x8 := q0 - y0
-	x9 := q1 - y1
-	x10 := th0 * x1 * x3
-	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-	out.Lq[0] = u0 + th0*x1*x6 - 9.81*th1*x5
-	out.Lq[1] = -9.81*th2*x4 - th0*x3*x6
-	out.Lv[0] = th1 * v0
-	out.Lv[1] = th2 * v1
-	out.Lth[0] = -0.5 * x7
-	out.Lth[1] = 0.5*x0 + 9.81*x1
-	out.Lth[2] = 0.5*x2 + 9.81*x3
-	out.C = 0.5*(x8*x8) + 0.5*(x9*x9)
-	out.Cq[0] = x8
-	out.Cq[1] = x9
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - th0*(x1*x1)
-	out.Lqq[1] = x10
-	out.Lqq[2] = x10
-	out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - th0*(x3*x3)
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = th1
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = th2
-	out.Cqq[0] = 1
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = x1 * x6

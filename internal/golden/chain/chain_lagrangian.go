@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Chain is the Lagrangian system Chain compiled from chain.lag.
@@ -105,21 +105,11 @@ var chainInfo = runtime.Info{
 func (Chain) Info() *runtime.Info { return &chainInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&chainInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		chainEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		chainEval2(p, out)
-	default:
-		chainEval3(p, out)
-	}
-}
-
-// chainEval1 computes values and first derivatives (runtime.Level1).
-func chainEval1(p *runtime.Point, out *runtime.Out) {
 	q0 := p.Q[0]      // x[0]
 	q1 := p.Q[1]      // x[1]
 	q2 := p.Q[2]      // x[2]
@@ -136,234 +126,8 @@ func chainEval1(p *runtime.Point, out *runtime.Out) {
 	th5 := p.Theta[5] // c
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := v1 * v1
-	x3 := q1 * q1
-	x4 := v2 * v2
-	x5 := q2 * q2
-	x6 := v3 * v3
-	x7 := q3 * q3
-	x8 := q0 - q1
-	x9 := x8 * x8
-	x10 := q1 - q2
-	x11 := x10 * x10
-	x12 := q2 - q3
-	x13 := x12 * x12
-	x14 := q3 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1 + 0.5*th0*x2 - 0.5*th2*x3 + 0.5*th0*x4 - 0.5*th3*x5 + 0.5*th0*x6 - 0.5*th4*x7 - 0.5*th5*x9 - 0.5*th5*x11 - 0.5*th5*x13 + q0*u0
-	out.Lq[0] = u0 - th1*q0 - th5*x8
-	out.Lq[1] = th5*x8 - th2*q1 - th5*x10
-	out.Lq[2] = th5*x10 - th3*q2 - th5*x12
-	out.Lq[3] = th5*x12 - th4*q3
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th0 * v1
-	out.Lv[2] = th0 * v2
-	out.Lv[3] = th0 * v3
-	out.Lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
-	out.Lth[1] = -0.5 * x1
-	out.Lth[2] = -0.5 * x3
-	out.Lth[3] = -0.5 * x5
-	out.Lth[4] = -0.5 * x7
-	out.Lth[5] = -0.5*x9 - 0.5*x11 - 0.5*x13
-	out.C = 0.5 * (x14 * x14)
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cq[2] = 0
-	out.Cq[3] = x14
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cv[2] = 0
-	out.Cv[3] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-	out.Cth[4] = 0
-	out.Cth[5] = 0
-}
 
-// chainEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func chainEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // x[0]
-	q1 := p.Q[1]      // x[1]
-	q2 := p.Q[2]      // x[2]
-	q3 := p.Q[3]      // x[3]
-	v0 := p.V[0]      // dot(x[0])
-	v1 := p.V[1]      // dot(x[1])
-	v2 := p.V[2]      // dot(x[2])
-	v3 := p.V[3]      // dot(x[3])
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k[0]
-	th2 := p.Theta[2] // k[1]
-	th3 := p.Theta[3] // k[2]
-	th4 := p.Theta[4] // k[3]
-	th5 := p.Theta[5] // c
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := v1 * v1
-	x3 := q1 * q1
-	x4 := v2 * v2
-	x5 := q2 * q2
-	x6 := v3 * v3
-	x7 := q3 * q3
-	x8 := q0 - q1
-	x9 := x8 * x8
-	x10 := q1 - q2
-	x11 := x10 * x10
-	x12 := q2 - q3
-	x13 := x12 * x12
-	x14 := q3 - y0
-	x15 := -th5
-	x16 := -2 * th5
-	out.L = 0.5*th0*x0 - 0.5*th1*x1 + 0.5*th0*x2 - 0.5*th2*x3 + 0.5*th0*x4 - 0.5*th3*x5 + 0.5*th0*x6 - 0.5*th4*x7 - 0.5*th5*x9 - 0.5*th5*x11 - 0.5*th5*x13 + q0*u0
-	out.Lq[0] = u0 - th1*q0 - th5*x8
-	out.Lq[1] = th5*x8 - th2*q1 - th5*x10
-	out.Lq[2] = th5*x10 - th3*q2 - th5*x12
-	out.Lq[3] = th5*x12 - th4*q3
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th0 * v1
-	out.Lv[2] = th0 * v2
-	out.Lv[3] = th0 * v3
-	out.Lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
-	out.Lth[1] = -0.5 * x1
-	out.Lth[2] = -0.5 * x3
-	out.Lth[3] = -0.5 * x5
-	out.Lth[4] = -0.5 * x7
-	out.Lth[5] = -0.5*x9 - 0.5*x11 - 0.5*x13
-	out.C = 0.5 * (x14 * x14)
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cq[2] = 0
-	out.Cq[3] = x14
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cv[2] = 0
-	out.Cv[3] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-	out.Cth[4] = 0
-	out.Cth[5] = 0
-	out.Lqq[0] = -th1 + x15
-	out.Lqq[1] = th5
-	out.Lqq[2] = 0
-	out.Lqq[3] = 0
-	out.Lqq[4] = th5
-	out.Lqq[5] = -th2 + x16
-	out.Lqq[6] = th5
-	out.Lqq[7] = 0
-	out.Lqq[8] = 0
-	out.Lqq[9] = th5
-	out.Lqq[10] = -th3 + x16
-	out.Lqq[11] = th5
-	out.Lqq[12] = 0
-	out.Lqq[13] = 0
-	out.Lqq[14] = th5
-	out.Lqq[15] = -th4 + x15
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lqv[4] = 0
-	out.Lqv[5] = 0
-	out.Lqv[6] = 0
-	out.Lqv[7] = 0
-	out.Lqv[8] = 0
-	out.Lqv[9] = 0
-	out.Lqv[10] = 0
-	out.Lqv[11] = 0
-	out.Lqv[12] = 0
-	out.Lqv[13] = 0
-	out.Lqv[14] = 0
-	out.Lqv[15] = 0
-	out.Lvv[0] = th0
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = 0
-	out.Lvv[4] = 0
-	out.Lvv[5] = th0
-	out.Lvv[6] = 0
-	out.Lvv[7] = 0
-	out.Lvv[8] = 0
-	out.Lvv[9] = 0
-	out.Lvv[10] = th0
-	out.Lvv[11] = 0
-	out.Lvv[12] = 0
-	out.Lvv[13] = 0
-	out.Lvv[14] = 0
-	out.Lvv[15] = th0
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqq[4] = 0
-	out.Cqq[5] = 0
-	out.Cqq[6] = 0
-	out.Cqq[7] = 0
-	out.Cqq[8] = 0
-	out.Cqq[9] = 0
-	out.Cqq[10] = 0
-	out.Cqq[11] = 0
-	out.Cqq[12] = 0
-	out.Cqq[13] = 0
-	out.Cqq[14] = 0
-	out.Cqq[15] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cqv[4] = 0
-	out.Cqv[5] = 0
-	out.Cqv[6] = 0
-	out.Cqv[7] = 0
-	out.Cqv[8] = 0
-	out.Cqv[9] = 0
-	out.Cqv[10] = 0
-	out.Cqv[11] = 0
-	out.Cqv[12] = 0
-	out.Cqv[13] = 0
-	out.Cqv[14] = 0
-	out.Cqv[15] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-	out.Cvv[4] = 0
-	out.Cvv[5] = 0
-	out.Cvv[6] = 0
-	out.Cvv[7] = 0
-	out.Cvv[8] = 0
-	out.Cvv[9] = 0
-	out.Cvv[10] = 0
-	out.Cvv[11] = 0
-	out.Cvv[12] = 0
-	out.Cvv[13] = 0
-	out.Cvv[14] = 0
-	out.Cvv[15] = 0
-}
-
-// chainEval3 computes every quantity (runtime.Level3).
-func chainEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // x[0]
-	q1 := p.Q[1]      // x[1]
-	q2 := p.Q[2]      // x[2]
-	q3 := p.Q[3]      // x[3]
-	v0 := p.V[0]      // dot(x[0])
-	v1 := p.V[1]      // dot(x[1])
-	v2 := p.V[2]      // dot(x[2])
-	v3 := p.V[3]      // dot(x[3])
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k[0]
-	th2 := p.Theta[2] // k[1]
-	th3 := p.Theta[3] // k[2]
-	th4 := p.Theta[4] // k[3]
-	th5 := p.Theta[5] // c
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
+	// Values and first derivatives (runtime.Level1).
 	x0 := v0 * v0
 	x1 := q0 * q0
 	x2 := v1 * v1
@@ -382,9 +146,6 @@ func chainEval3(p *runtime.Point, out *runtime.Out) {
 	x15 := q2 + x14
 	x16 := x15 * x15
 	x17 := q3 - y0
-	x18 := -th5
-	x19 := -2 * th5
-	x20 := -q0
 	out.L = 0.5*th0*x0 - 0.5*th1*x1 + 0.5*th0*x2 - 0.5*th2*x3 + 0.5*th0*x4 - 0.5*th3*x5 + 0.5*th0*x6 - 0.5*th4*x7 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
 	out.Lq[0] = u0 - th1*q0 - th5*x9
 	out.Lq[1] = th5*x9 - th2*q1 - th5*x12
@@ -415,6 +176,14 @@ func chainEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cth[3] = 0
 	out.Cth[4] = 0
 	out.Cth[5] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
+	}
+
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	x18 := -th5
+	x19 := -2 * th5
 	out.Lqq[0] = -th1 + x18
 	out.Lqq[1] = th5
 	out.Lqq[2] = 0
@@ -511,6 +280,13 @@ func chainEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cvv[13] = 0
 	out.Cvv[14] = 0
 	out.Cvv[15] = 0
+
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
+	x20 := -q0
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lvt[2] = 0

@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Damped is the Lagrangian system Damped compiled from damped.lag.
@@ -91,107 +91,53 @@ var dampedInfo = runtime.Info{
 func (Damped) Info() *runtime.Info { return &dampedInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Damped) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&dampedInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		dampedEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		dampedEval2(p, out)
-	default:
-		dampedEval3(p, out)
+	t := p.T          // t
+	q0 := p.Q[0]      // q
+	v0 := p.V[0]      // dot(q)
+	th0 := p.Theta[0] // m
+	th1 := p.Theta[1] // k
+	th2 := p.Theta[2] // gamma
+
+	// Values and first derivatives (runtime.Level1).
+	x0 := math.Exp(th2 * t)
+	x1 := v0 * v0
+	x2 := q0 * q0
+	x3 := th0*x1 - th1*x2
+	out.L = 0.5 * x0 * x3
+	out.Lq[0] = -th1 * q0 * x0
+	out.Lv[0] = th0 * v0 * x0
+	out.Lth[0] = 0.5 * x1 * x0
+	out.Lth[1] = -0.5 * x2 * x0
+	out.Lth[2] = 0.5 * t * x0 * x3
+	out.C = 0
+	out.Cq[0] = 0
+	out.Cv[0] = 0
+	out.Cth[0] = 0
+	out.Cth[1] = 0
+	out.Cth[2] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
 	}
-}
 
-// dampedEval1 computes values and first derivatives (runtime.Level1).
-func dampedEval1(p *runtime.Point, out *runtime.Out) {
-	t := p.T          // t
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	th2 := p.Theta[2] // gamma
-	x0 := math.Exp(th2 * t)
-	x1 := v0 * v0
-	x2 := q0 * q0
-	x3 := th0*x1 - th1*x2
-	out.L = 0.5 * x0 * x3
-	out.Lq[0] = -th1 * q0 * x0
-	out.Lv[0] = th0 * v0 * x0
-	out.Lth[0] = 0.5 * x1 * x0
-	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = 0.5 * t * x0 * x3
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-}
-
-// dampedEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func dampedEval2(p *runtime.Point, out *runtime.Out) {
-	t := p.T          // t
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	th2 := p.Theta[2] // gamma
-	x0 := math.Exp(th2 * t)
-	x1 := v0 * v0
-	x2 := q0 * q0
-	x3 := th0*x1 - th1*x2
-	out.L = 0.5 * x0 * x3
-	out.Lq[0] = -th1 * q0 * x0
-	out.Lv[0] = th0 * v0 * x0
-	out.Lth[0] = 0.5 * x1 * x0
-	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = 0.5 * t * x0 * x3
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	out.Lqq[0] = -th1 * x0
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0 * x0
 	out.Cqq[0] = 0
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
-}
 
-// dampedEval3 computes every quantity (runtime.Level3).
-func dampedEval3(p *runtime.Point, out *runtime.Out) {
-	t := p.T          // t
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	th2 := p.Theta[2] // gamma
-	x0 := math.Exp(th2 * t)
-	x1 := v0 * v0
-	x2 := q0 * q0
-	x3 := th0*x1 - th1*x2
-	out.L = 0.5 * x0 * x3
-	out.Lq[0] = -th1 * q0 * x0
-	out.Lv[0] = th0 * v0 * x0
-	out.Lth[0] = 0.5 * x1 * x0
-	out.Lth[1] = -0.5 * x2 * x0
-	out.Lth[2] = 0.5 * t * x0 * x3
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Lqq[0] = -th1 * x0
-	out.Lqv[0] = 0
-	out.Lvv[0] = th0 * x0
-	out.Cqq[0] = 0
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = th0 * th2 * v0 * x0
 	out.Lthq[0] = 0
 	out.Lthq[1] = -q0 * x0

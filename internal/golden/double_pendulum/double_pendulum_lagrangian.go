@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // DoublePendulum is the Lagrangian system DoublePendulum compiled from double_pendulum.lag.
@@ -101,117 +101,70 @@ var doublePendulumInfo = runtime.Info{
 func (DoublePendulum) Info() *runtime.Info { return &doublePendulumInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (DoublePendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&doublePendulumInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		doublePendulumEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		doublePendulumEval2(p, out)
-	default:
-		doublePendulumEval3(p, out)
+	q0 := p.Q[0]      // th1
+	q1 := p.Q[1]      // th2
+	v0 := p.V[0]      // dot(th1)
+	v1 := p.V[1]      // dot(th2)
+	th0 := p.Theta[0] // m1
+	th1 := p.Theta[1] // m2
+	th2 := p.Theta[2] // l1
+	th3 := p.Theta[3] // l2
+	y0 := p.Y[0]      // y
+
+	// Values and first derivatives (runtime.Level1).
+	x0 := th2 * th2
+	x1 := v0 * v0
+	x2 := math.Cos(q0)
+	x3 := math.Cos(q1)
+	x4 := th2*v0*x2 + th3*v1*x3
+	x5 := x4 * x4
+	x6 := math.Sin(q0)
+	x7 := math.Sin(q1)
+	x8 := th2*v0*x6 + th3*v1*x7
+	x9 := x8 * x8
+	x10 := x6*x4 - x2*x8
+	x11 := x7*x4 - x3*x8
+	x12 := x2 * x4
+	x13 := x6 * x8
+	x14 := x12 + x13
+	x15 := x3 * x4
+	x16 := x7 * x8
+	x17 := x15 + x16
+	x18 := 9.81 * th2 * x2
+	x19 := q1 - y0
+	out.L = 0.5*th0*x0*x1 + 0.5*th1*(x5+x9) + 9.81*th0*th2*x2 + 9.81*th1*(th3*x3+th2*x2)
+	out.Lq[0] = -th1*th2*v0*x10 - 9.81*th0*th2*x6 - 9.81*th1*th2*x6
+	out.Lq[1] = -th1*th3*v1*x11 - 9.81*th1*th3*x7
+	out.Lv[0] = th0*x0*v0 + th1*th2*x14
+	out.Lv[1] = th1 * th3 * x17
+	out.Lth[0] = x18 + 0.5*x0*x1
+	out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
+	out.Lth[2] = th0*th2*x1 + th1*v0*x14 + 9.81*th0*x2 + 9.81*th1*x2
+	out.Lth[3] = th1*v1*x17 + 9.81*th1*x3
+	out.C = 0.5 * (x19 * x19)
+	out.Cq[0] = 0
+	out.Cq[1] = x19
+	out.Cv[0] = 0
+	out.Cv[1] = 0
+	out.Cth[0] = 0
+	out.Cth[1] = 0
+	out.Cth[2] = 0
+	out.Cth[3] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
 	}
-}
 
-// doublePendulumEval1 computes values and first derivatives (runtime.Level1).
-func doublePendulumEval1(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th1
-	q1 := p.Q[1]      // th2
-	v0 := p.V[0]      // dot(th1)
-	v1 := p.V[1]      // dot(th2)
-	th0 := p.Theta[0] // m1
-	th1 := p.Theta[1] // m2
-	th2 := p.Theta[2] // l1
-	th3 := p.Theta[3] // l2
-	y0 := p.Y[0]      // y
-	x0 := th2 * th2
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	x3 := math.Cos(q1)
-	x4 := th2*v0*x2 + th3*v1*x3
-	x5 := x4 * x4
-	x6 := math.Sin(q0)
-	x7 := math.Sin(q1)
-	x8 := th2*v0*x6 + th3*v1*x7
-	x9 := x8 * x8
-	x10 := x2*x4 + x6*x8
-	x11 := x3*x4 + x7*x8
-	x12 := 9.81 * th2 * x2
-	x13 := q1 - y0
-	out.L = 0.5*th0*x0*x1 + 0.5*th1*(x5+x9) + 9.81*th0*th2*x2 + 9.81*th1*(th3*x3+th2*x2)
-	out.Lq[0] = -th1*th2*v0*(x6*x4-x2*x8) - 9.81*th0*th2*x6 - 9.81*th1*th2*x6
-	out.Lq[1] = -th1*th3*v1*(x7*x4-x3*x8) - 9.81*th1*th3*x7
-	out.Lv[0] = th0*x0*v0 + th1*th2*x10
-	out.Lv[1] = th1 * th3 * x11
-	out.Lth[0] = x12 + 0.5*x0*x1
-	out.Lth[1] = 9.81*th3*x3 + x12 + 0.5*x5 + 0.5*x9
-	out.Lth[2] = th0*th2*x1 + th1*v0*x10 + 9.81*th0*x2 + 9.81*th1*x2
-	out.Lth[3] = th1*v1*x11 + 9.81*th1*x3
-	out.C = 0.5 * (x13 * x13)
-	out.Cq[0] = 0
-	out.Cq[1] = x13
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-}
-
-// doublePendulumEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func doublePendulumEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th1
-	q1 := p.Q[1]      // th2
-	v0 := p.V[0]      // dot(th1)
-	v1 := p.V[1]      // dot(th2)
-	th0 := p.Theta[0] // m1
-	th1 := p.Theta[1] // m2
-	th2 := p.Theta[2] // l1
-	th3 := p.Theta[3] // l2
-	y0 := p.Y[0]      // y
-	x0 := th2 * th2
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	x3 := math.Cos(q1)
-	x4 := th2*v0*x2 + th3*v1*x3
-	x5 := x4 * x4
-	x6 := math.Sin(q0)
-	x7 := math.Sin(q1)
-	x8 := th2*v0*x6 + th3*v1*x7
-	x9 := x8 * x8
-	x10 := x6*x4 - x2*x8
-	x11 := x7*x4 - x3*x8
-	x12 := x2 * x4
-	x13 := x6 * x8
-	x14 := x12 + x13
-	x15 := x3 * x4
-	x16 := x7 * x8
-	x17 := x15 + x16
-	x18 := 9.81 * th2 * x2
-	x19 := q1 - y0
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	x20 := x6*x7 + x2*x3
 	x21 := th1 * th2 * th3 * v0 * v1 * x20
 	x22 := x6*x3 - x2*x7
 	x23 := th1 * th2 * th3 * x20
-	out.L = 0.5*th0*x0*x1 + 0.5*th1*(x5+x9) + 9.81*th0*th2*x2 + 9.81*th1*(th3*x3+th2*x2)
-	out.Lq[0] = -th1*th2*v0*x10 - 9.81*th0*th2*x6 - 9.81*th1*th2*x6
-	out.Lq[1] = -th1*th3*v1*x11 - 9.81*th1*th3*x7
-	out.Lv[0] = th0*x0*v0 + th1*th2*x14
-	out.Lv[1] = th1 * th3 * x17
-	out.Lth[0] = x18 + 0.5*x0*x1
-	out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
-	out.Lth[2] = th0*th2*x1 + th1*v0*x14 + 9.81*th0*x2 + 9.81*th1*x2
-	out.Lth[3] = th1*v1*x17 + 9.81*th1*x3
-	out.C = 0.5 * (x19 * x19)
-	out.Cq[0] = 0
-	out.Cq[1] = x19
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
 	out.Lqq[0] = -9.81*th0*th2*x2 - th1*th2*v0*(x12+x13-th2*v0) - 9.81*th1*th2*x2
 	out.Lqq[1] = x21
 	out.Lqq[2] = x21
@@ -236,86 +189,13 @@ func doublePendulumEval2(p *runtime.Point, out *runtime.Out) {
 	out.Cvv[1] = 0
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
-}
 
-// doublePendulumEval3 computes every quantity (runtime.Level3).
-func doublePendulumEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th1
-	q1 := p.Q[1]      // th2
-	v0 := p.V[0]      // dot(th1)
-	v1 := p.V[1]      // dot(th2)
-	th0 := p.Theta[0] // m1
-	th1 := p.Theta[1] // m2
-	th2 := p.Theta[2] // l1
-	th3 := p.Theta[3] // l2
-	y0 := p.Y[0]      // y
-	x0 := th2 * th2
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	x3 := math.Cos(q1)
-	x4 := th2*v0*x2 + th3*v1*x3
-	x5 := x4 * x4
-	x6 := math.Sin(q0)
-	x7 := math.Sin(q1)
-	x8 := th2*v0*x6 + th3*v1*x7
-	x9 := x8 * x8
-	x10 := x6*x4 - x2*x8
-	x11 := x7*x4 - x3*x8
-	x12 := x2 * x4
-	x13 := x6 * x8
-	x14 := x12 + x13
-	x15 := x3 * x4
-	x16 := x7 * x8
-	x17 := x15 + x16
-	x18 := 9.81 * th2 * x2
-	x19 := q1 - y0
-	x20 := x6*x7 + x2*x3
-	x21 := th1 * th2 * th3 * v0 * v1 * x20
-	x22 := x6*x3 - x2*x7
-	x23 := th1 * th2 * th3 * x20
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	x24 := -9.81 * th2 * x6
-	out.L = 0.5*th0*x0*x1 + 0.5*th1*(x5+x9) + 9.81*th0*th2*x2 + 9.81*th1*(th3*x3+th2*x2)
-	out.Lq[0] = -th1*th2*v0*x10 - 9.81*th0*th2*x6 - 9.81*th1*th2*x6
-	out.Lq[1] = -th1*th3*v1*x11 - 9.81*th1*th3*x7
-	out.Lv[0] = th0*x0*v0 + th1*th2*x14
-	out.Lv[1] = th1 * th3 * x17
-	out.Lth[0] = x18 + 0.5*x0*x1
-	out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
-	out.Lth[2] = th0*th2*x1 + th1*v0*x14 + 9.81*th0*x2 + 9.81*th1*x2
-	out.Lth[3] = th1*v1*x17 + 9.81*th1*x3
-	out.C = 0.5 * (x19 * x19)
-	out.Cq[0] = 0
-	out.Cq[1] = x19
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-	out.Lqq[0] = -9.81*th0*th2*x2 - th1*th2*v0*(x12+x13-th2*v0) - 9.81*th1*th2*x2
-	out.Lqq[1] = x21
-	out.Lqq[2] = x21
-	out.Lqq[3] = -th1*th3*v1*(x15+x16-th3*v1) - 9.81*th1*th3*x3
-	out.Lqv[0] = -th1 * th2 * x10
-	out.Lqv[1] = -th1 * th2 * th3 * v0 * x22
-	out.Lqv[2] = th1 * th2 * th3 * v1 * x22
-	out.Lqv[3] = -th1 * th3 * x11
-	out.Lvv[0] = th0*x0 + th1*x0
-	out.Lvv[1] = x23
-	out.Lvv[2] = x23
-	out.Lvv[3] = th1 * (th3 * th3)
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = x24

@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Duffing is the Lagrangian system Duffing compiled from duffing.lag.
@@ -91,79 +91,19 @@ var duffingInfo = runtime.Info{
 func (Duffing) Info() *runtime.Info { return &duffingInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Duffing) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&duffingInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		duffingEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		duffingEval2(p, out)
-	default:
-		duffingEval3(p, out)
-	}
-}
-
-// duffingEval1 computes values and first derivatives (runtime.Level1).
-func duffingEval1(p *runtime.Point, out *runtime.Out) {
 	q0 := p.Q[0]      // q
 	v0 := p.V[0]      // dot(q)
 	th0 := p.Theta[0] // alpha
 	th1 := p.Theta[1] // beta
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
-	x0 := q0 * q0
-	x1 := math.Pow(q0, 4)
-	x2 := q0 - y0
-	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
-	out.Lq[0] = u0 - th0*q0 - th1*(q0*q0*q0)
-	out.Lv[0] = v0
-	out.Lth[0] = -0.5 * x0
-	out.Lth[1] = -0.25 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-}
 
-// duffingEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func duffingEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // alpha
-	th1 := p.Theta[1] // beta
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
-	x0 := q0 * q0
-	x1 := math.Pow(q0, 4)
-	x2 := q0 - y0
-	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
-	out.Lq[0] = u0 - th0*q0 - th1*(q0*q0*q0)
-	out.Lv[0] = v0
-	out.Lth[0] = -0.5 * x0
-	out.Lth[1] = -0.25 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Lqq[0] = -th0 - 3*th1*x0
-	out.Lqv[0] = 0
-	out.Lvv[0] = 1
-	out.Cqq[0] = 1
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-}
-
-// duffingEval3 computes every quantity (runtime.Level3).
-func duffingEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // alpha
-	th1 := p.Theta[1] // beta
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
+	// Values and first derivatives (runtime.Level1).
 	x0 := q0 * q0
 	x1 := math.Pow(q0, 4)
 	x2 := q0 * q0 * q0
@@ -178,12 +118,24 @@ func duffingEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cv[0] = 0
 	out.Cth[0] = 0
 	out.Cth[1] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
+	}
+
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	out.Lqq[0] = -th0 - 3*th1*x0
 	out.Lqv[0] = 0
 	out.Lvv[0] = 1
 	out.Cqq[0] = 1
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
+
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = -q0
 	out.Lthq[1] = -x2

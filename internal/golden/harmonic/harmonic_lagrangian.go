@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // HarmonicOscillator is the Lagrangian system HarmonicOscillator compiled from harmonic.lag.
@@ -91,95 +91,49 @@ var harmonicOscillatorInfo = runtime.Info{
 func (HarmonicOscillator) Info() *runtime.Info { return &harmonicOscillatorInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (HarmonicOscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&harmonicOscillatorInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		harmonicOscillatorEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		harmonicOscillatorEval2(p, out)
-	default:
-		harmonicOscillatorEval3(p, out)
+	q0 := p.Q[0]      // q
+	v0 := p.V[0]      // dot(q)
+	th0 := p.Theta[0] // m
+	th1 := p.Theta[1] // k
+	y0 := p.Y[0]      // y
+
+	// Values and first derivatives (runtime.Level1).
+	x0 := v0 * v0
+	x1 := q0 * q0
+	x2 := q0 - y0
+	out.L = 0.5*th0*x0 - 0.5*th1*x1
+	out.Lq[0] = -th1 * q0
+	out.Lv[0] = th0 * v0
+	out.Lth[0] = 0.5 * x0
+	out.Lth[1] = -0.5 * x1
+	out.C = 0.5 * (x2 * x2)
+	out.Cq[0] = x2
+	out.Cv[0] = 0
+	out.Cth[0] = 0
+	out.Cth[1] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
 	}
-}
 
-// harmonicOscillatorEval1 computes values and first derivatives (runtime.Level1).
-func harmonicOscillatorEval1(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	y0 := p.Y[0]      // y
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := q0 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1
-	out.Lq[0] = -th1 * q0
-	out.Lv[0] = th0 * v0
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = -0.5 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-}
-
-// harmonicOscillatorEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func harmonicOscillatorEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	y0 := p.Y[0]      // y
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := q0 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1
-	out.Lq[0] = -th1 * q0
-	out.Lv[0] = th0 * v0
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = -0.5 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	out.Lqq[0] = -th1
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0
 	out.Cqq[0] = 1
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
-}
 
-// harmonicOscillatorEval3 computes every quantity (runtime.Level3).
-func harmonicOscillatorEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	y0 := p.Y[0]      // y
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := q0 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1
-	out.Lq[0] = -th1 * q0
-	out.Lv[0] = th0 * v0
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = -0.5 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Lqq[0] = -th1
-	out.Lqv[0] = 0
-	out.Lvv[0] = th0
-	out.Cqq[0] = 1
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = 0
 	out.Lthq[1] = -q0

@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Kepler is the Lagrangian system Kepler compiled from kepler.lag.
@@ -85,95 +85,17 @@ var keplerInfo = runtime.Info{
 func (Kepler) Info() *runtime.Info { return &keplerInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Kepler) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&keplerInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		keplerEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		keplerEval2(p, out)
-	default:
-		keplerEval3(p, out)
-	}
-}
-
-// keplerEval1 computes values and first derivatives (runtime.Level1).
-func keplerEval1(p *runtime.Point, out *runtime.Out) {
 	q0 := p.Q[0]      // r
 	v0 := p.V[0]      // dot(r)
 	v1 := p.V[1]      // dot(φ)
 	th0 := p.Theta[0] // mu
-	x0 := q0 * q0
-	x1 := v1 * v1
-	x2 := 1 / q0
-	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + th0*x2
-	out.Lq[0] = q0*x1 - th0*(1/(q0*q0))
-	out.Lq[1] = 0
-	out.Lv[0] = v0
-	out.Lv[1] = x0 * v1
-	out.Lth[0] = x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-}
 
-// keplerEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func keplerEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // r
-	v0 := p.V[0]      // dot(r)
-	v1 := p.V[1]      // dot(φ)
-	th0 := p.Theta[0] // mu
-	x0 := q0 * q0
-	x1 := v1 * v1
-	x2 := 1 / q0
-	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + th0*x2
-	out.Lq[0] = q0*x1 - th0*(1/(q0*q0))
-	out.Lq[1] = 0
-	out.Lv[0] = v0
-	out.Lv[1] = x0 * v1
-	out.Lth[0] = x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Lqq[0] = x1 + 2*th0*math.Pow(q0, -3)
-	out.Lqq[1] = 0
-	out.Lqq[2] = 0
-	out.Lqq[3] = 0
-	out.Lqv[0] = 0
-	out.Lqv[1] = 2 * q0 * v1
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = 1
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = x0
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-}
-
-// keplerEval3 computes every quantity (runtime.Level3).
-func keplerEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // r
-	v0 := p.V[0]      // dot(r)
-	v1 := p.V[1]      // dot(φ)
-	th0 := p.Theta[0] // mu
+	// Values and first derivatives (runtime.Level1).
 	x0 := q0 * q0
 	x1 := v1 * v1
 	x2 := 1 / q0
@@ -190,6 +112,12 @@ func keplerEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cv[0] = 0
 	out.Cv[1] = 0
 	out.Cth[0] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
+	}
+
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	out.Lqq[0] = x1 + 2*th0*math.Pow(q0, -3)
 	out.Lqq[1] = 0
 	out.Lqq[2] = 0
@@ -214,6 +142,12 @@ func keplerEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cvv[1] = 0
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
+
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = -x3

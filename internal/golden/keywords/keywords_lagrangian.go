@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Keywords is the Lagrangian system Keywords compiled from keywords.lag.
@@ -101,92 +101,53 @@ var keywordsInfo = runtime.Info{
 func (Keywords) Info() *runtime.Info { return &keywordsInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Keywords) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&keywordsInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		keywordsEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		keywordsEval2(p, out)
-	default:
-		keywordsEval3(p, out)
+	q0 := p.Q[0]      // func
+	q1 := p.Q[1]      // string
+	v0 := p.V[0]      // dot(func)
+	v1 := p.V[1]      // dot(string)
+	th0 := p.Theta[0] // type
+	th1 := p.Theta[1] // len
+	th2 := p.Theta[2] // map[0]
+	th3 := p.Theta[3] // map[1]
+	u0 := p.U[0]      // chan
+	y0 := p.Y[0]      // var
+
+	// Values and first derivatives (runtime.Level1).
+	x0 := v0 * v0
+	x1 := v1 * v1
+	x2 := th2 + th3
+	x3 := -q0 * q1
+	x4 := q0 - y0
+	out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
+	out.Lq[0] = u0 - q1*x2
+	out.Lq[1] = -q0 * x2
+	out.Lv[0] = th0 * v0
+	out.Lv[1] = th1 * v1
+	out.Lth[0] = 0.5 * x0
+	out.Lth[1] = 0.5 * x1
+	out.Lth[2] = x3
+	out.Lth[3] = x3
+	out.C = 0.5 * (x4 * x4)
+	out.Cq[0] = x4
+	out.Cq[1] = 0
+	out.Cv[0] = 0
+	out.Cv[1] = 0
+	out.Cth[0] = 0
+	out.Cth[1] = 0
+	out.Cth[2] = 0
+	out.Cth[3] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
 	}
-}
 
-// keywordsEval1 computes values and first derivatives (runtime.Level1).
-func keywordsEval1(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // func
-	q1 := p.Q[1]      // string
-	v0 := p.V[0]      // dot(func)
-	v1 := p.V[1]      // dot(string)
-	th0 := p.Theta[0] // type
-	th1 := p.Theta[1] // len
-	th2 := p.Theta[2] // map[0]
-	th3 := p.Theta[3] // map[1]
-	u0 := p.U[0]      // chan
-	y0 := p.Y[0]      // var
-	x0 := v0 * v0
-	x1 := v1 * v1
-	x2 := th2 + th3
-	x3 := -q0 * q1
-	x4 := q0 - y0
-	out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
-	out.Lq[0] = u0 - q1*x2
-	out.Lq[1] = -q0 * x2
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th1 * v1
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = 0.5 * x1
-	out.Lth[2] = x3
-	out.Lth[3] = x3
-	out.C = 0.5 * (x4 * x4)
-	out.Cq[0] = x4
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-}
-
-// keywordsEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func keywordsEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // func
-	q1 := p.Q[1]      // string
-	v0 := p.V[0]      // dot(func)
-	v1 := p.V[1]      // dot(string)
-	th0 := p.Theta[0] // type
-	th1 := p.Theta[1] // len
-	th2 := p.Theta[2] // map[0]
-	th3 := p.Theta[3] // map[1]
-	u0 := p.U[0]      // chan
-	y0 := p.Y[0]      // var
-	x0 := v0 * v0
-	x1 := v1 * v1
-	x2 := th2 + th3
-	x3 := -q0 * q1
-	x4 := q0 - y0
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	x5 := -th2 - th3
-	out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
-	out.Lq[0] = u0 - q1*x2
-	out.Lq[1] = -q0 * x2
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th1 * v1
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = 0.5 * x1
-	out.Lth[2] = x3
-	out.Lth[3] = x3
-	out.C = 0.5 * (x4 * x4)
-	out.Cq[0] = x4
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
 	out.Lqq[0] = 0
 	out.Lqq[1] = x5
 	out.Lqq[2] = x5
@@ -211,70 +172,14 @@ func keywordsEval2(p *runtime.Point, out *runtime.Out) {
 	out.Cvv[1] = 0
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
-}
 
-// keywordsEval3 computes every quantity (runtime.Level3).
-func keywordsEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // func
-	q1 := p.Q[1]      // string
-	v0 := p.V[0]      // dot(func)
-	v1 := p.V[1]      // dot(string)
-	th0 := p.Theta[0] // type
-	th1 := p.Theta[1] // len
-	th2 := p.Theta[2] // map[0]
-	th3 := p.Theta[3] // map[1]
-	u0 := p.U[0]      // chan
-	y0 := p.Y[0]      // var
-	x0 := v0 * v0
-	x1 := v1 * v1
-	x2 := th2 + th3
-	x3 := -q0 * q1
-	x4 := q0 - y0
-	x5 := -th2 - th3
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	x6 := -q1
 	x7 := -q0
-	out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
-	out.Lq[0] = u0 - q1*x2
-	out.Lq[1] = -q0 * x2
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th1 * v1
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = 0.5 * x1
-	out.Lth[2] = x3
-	out.Lth[3] = x3
-	out.C = 0.5 * (x4 * x4)
-	out.Cq[0] = x4
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-	out.Lqq[0] = 0
-	out.Lqq[1] = x5
-	out.Lqq[2] = x5
-	out.Lqq[3] = 0
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = th0
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = th1
-	out.Cqq[0] = 1
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = 0

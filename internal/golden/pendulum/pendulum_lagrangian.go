@@ -15,7 +15,7 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when no kernel calls a math function.
+// Avoid an unused import when Eval calls no math function.
 var _ = math.Sqrt
 
 // Pendulum is the Lagrangian system Pendulum compiled from pendulum.lag.
@@ -87,73 +87,17 @@ var pendulumInfo = runtime.Info{
 func (Pendulum) Info() *runtime.Info { return &pendulumInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut). It does not allocate and is safe for concurrent use.
+// runtime.NewOut), sharing common subexpressions. It computes the
+// smallest evaluation level that contains w, does not allocate and is
+// safe for concurrent use.
 func (Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	runtime.CheckPoint(&pendulumInfo, p)
-	switch {
-	case w&^runtime.Level1 == 0:
-		pendulumEval1(p, out)
-	case w&^runtime.Level2 == 0:
-		pendulumEval2(p, out)
-	default:
-		pendulumEval3(p, out)
-	}
-}
-
-// pendulumEval1 computes values and first derivatives (runtime.Level1).
-func pendulumEval1(p *runtime.Point, out *runtime.Out) {
 	q0 := p.Q[0]      // th
 	v0 := p.V[0]      // dot(th)
 	th0 := p.Theta[0] // m
 	th1 := p.Theta[1] // l
-	x0 := th1 * th1
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	out.L = 0.5*th0*x0*x1 + 9.81*th0*th1*x2
-	out.Lq[0] = -9.81 * th0 * th1 * math.Sin(q0)
-	out.Lv[0] = th0 * x0 * v0
-	out.Lth[0] = 0.5*x0*x1 + 9.81*th1*x2
-	out.Lth[1] = th0*th1*x1 + 9.81*th0*x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-}
 
-// pendulumEval2 computes values, first derivatives and second derivatives in q and v (runtime.Level2).
-func pendulumEval2(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th
-	v0 := p.V[0]      // dot(th)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // l
-	x0 := th1 * th1
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	out.L = 0.5*th0*x0*x1 + 9.81*th0*th1*x2
-	out.Lq[0] = -9.81 * th0 * th1 * math.Sin(q0)
-	out.Lv[0] = th0 * x0 * v0
-	out.Lth[0] = 0.5*x0*x1 + 9.81*th1*x2
-	out.Lth[1] = th0*th1*x1 + 9.81*th0*x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Lqq[0] = -9.81 * th0 * th1 * x2
-	out.Lqv[0] = 0
-	out.Lvv[0] = th0 * x0
-	out.Cqq[0] = 0
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-}
-
-// pendulumEval3 computes every quantity (runtime.Level3).
-func pendulumEval3(p *runtime.Point, out *runtime.Out) {
-	q0 := p.Q[0]      // th
-	v0 := p.V[0]      // dot(th)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // l
+	// Values and first derivatives (runtime.Level1).
 	x0 := th1 * th1
 	x1 := v0 * v0
 	x2 := math.Cos(q0)
@@ -168,12 +112,24 @@ func pendulumEval3(p *runtime.Point, out *runtime.Out) {
 	out.Cv[0] = 0
 	out.Cth[0] = 0
 	out.Cth[1] = 0
+
+	if w&^runtime.Level1 == 0 {
+		return
+	}
+
+	// Second derivatives in q and v, for Newton's method (runtime.Level2).
 	out.Lqq[0] = -9.81 * th0 * th1 * x2
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0 * x0
 	out.Cqq[0] = 0
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
+
+	if w&^runtime.Level2 == 0 {
+		return
+	}
+
+	// Everything else (runtime.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = -9.81 * th1 * x3
 	out.Lthq[1] = -9.81 * th0 * x3
