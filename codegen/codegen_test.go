@@ -17,9 +17,9 @@ import (
 
 	"github.com/lagc/lagc/codegen"
 	"github.com/lagc/lagc/compiler"
-	"github.com/lagc/lagc/internal/modeltest"
 	"github.com/lagc/lagc/interp"
 	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/runtime/runtimetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in ../internal/golden/")
@@ -155,7 +155,7 @@ func TestGeneratedAgainstInterpreter(t *testing.T) {
 		fmt.Fprintf(&imports, "\t%q\n", "lagcgolden/"+c.base)
 		fmt.Fprintf(&table, "\t%q: %s.%s{},\n", c.base, c.base, exported(c.unit.Model.Name))
 		for range 3 {
-			points[c.base] = append(points[c.base], modeltest.RandomPoint(&c.unit.Info, rng))
+			points[c.base] = append(points[c.base], runtimetest.RandomPoint(&c.unit.Info, rng))
 		}
 	}
 	write("harness/main.go", fmt.Sprintf(harness, imports.String(), table.String()))

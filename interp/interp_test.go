@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/lagc/lagc/compiler"
-	"github.com/lagc/lagc/internal/modeltest"
 	"github.com/lagc/lagc/interp"
 	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/runtime/runtimetest"
 )
 
 func load(t testing.TB, path string) *interp.Model {
@@ -41,9 +41,12 @@ func TestDerivativesFiniteDifferences(t *testing.T) {
 			m := load(t, path)
 			rng := rand.New(rand.NewPCG(1, 2))
 			for range 5 {
-				p := modeltest.RandomPoint(m.Info(), rng)
-				for _, bad := range modeltest.CheckDerivatives(m, p, 1e-6) {
-					t.Errorf("at %+v: %v", p, bad)
+				p := runtimetest.RandomPoint(m.Info(), rng)
+				if err := runtimetest.CheckDerivatives(m, p, 1e-6); err != nil {
+					t.Errorf("at %+v: %v", p, err)
+				}
+				if err := runtimetest.CheckLevels(m, p); err != nil {
+					t.Error(err)
 				}
 			}
 		})
@@ -53,7 +56,7 @@ func TestDerivativesFiniteDifferences(t *testing.T) {
 func TestEvalAllocs(t *testing.T) {
 	for _, path := range testdataFiles(t) {
 		m := load(t, path)
-		p := modeltest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+		p := runtimetest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
 		out := runtime.NewOut(m.Info())
 		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
 			// Scratch space comes from a sync.Pool, which a garbage
@@ -69,7 +72,7 @@ func TestEvalAllocs(t *testing.T) {
 
 func BenchmarkEval(b *testing.B) {
 	m := load(b, "../testdata/double_pendulum.lag")
-	p := modeltest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+	p := runtimetest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
 	out := runtime.NewOut(m.Info())
 	for _, lvl := range []struct {
 		name string

@@ -9,9 +9,9 @@ import (
 	"github.com/lagc/lagc/internal/golden/chain"
 	"github.com/lagc/lagc/internal/golden/double_pendulum"
 	"github.com/lagc/lagc/internal/golden/kepler"
-	"github.com/lagc/lagc/internal/modeltest"
 	"github.com/lagc/lagc/interp"
 	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/runtime/runtimetest"
 )
 
 var generated = []struct {
@@ -37,7 +37,7 @@ func interpreted(tb testing.TB, file string) runtime.Model {
 
 func TestGeneratedZeroAlloc(t *testing.T) {
 	for _, g := range generated {
-		p := modeltest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		p := runtimetest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
 		out := runtime.NewOut(g.model.Info())
 		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
 			if a := testing.AllocsPerRun(100, func() { g.model.Eval(lvl, p, out) }); a != 0 {
@@ -51,9 +51,12 @@ func TestGeneratedDerivatives(t *testing.T) {
 	for _, g := range generated {
 		rng := rand.New(rand.NewPCG(3, 4))
 		for range 3 {
-			p := modeltest.RandomPoint(g.model.Info(), rng)
-			for _, bad := range modeltest.CheckDerivatives(g.model, p, 1e-6) {
-				t.Errorf("%s: %v", g.file, bad)
+			p := runtimetest.RandomPoint(g.model.Info(), rng)
+			if err := runtimetest.CheckDerivatives(g.model, p, 1e-6); err != nil {
+				t.Errorf("%s: %v", g.file, err)
+			}
+			if err := runtimetest.CheckLevels(g.model, p); err != nil {
+				t.Errorf("%s: %v", g.file, err)
 			}
 		}
 	}
@@ -63,7 +66,7 @@ func TestGeneratedDerivatives(t *testing.T) {
 // Newton kernel (runtime.Level2).
 func BenchmarkEval(b *testing.B) {
 	for _, g := range generated {
-		p := modeltest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		p := runtimetest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
 		out := runtime.NewOut(g.model.Info())
 		for _, impl := range []struct {
 			name string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/lagc/lagc/runtime"
@@ -250,4 +251,75 @@ func CheckProblem(pr *runtime.Problem, opt *runtime.Options, epTol, fdTol float6
 		errs = append(errs, fmt.Errorf("finite differences %v vs adjoint %v: relative error %.3g > %g", fdg.Grad, adj.Grad, e, fdTol))
 	}
 	return errors.Join(errs...)
+}
+
+// RandomPoint returns a point for m with coordinates drawn from [0.5, 2.5]
+// (away from 0, so radial coordinates stay in their domain), velocities,
+// inputs and targets from [-1, 1], time from [0, 2], and parameters within
+// 20% of the model's defaults (defaults of 0 become values in [-0.1, 0.1]).
+// The caller provides the random source.
+func RandomPoint(info *runtime.Info, rng *rand.Rand) *runtime.Point {
+	u := func(n int, off float64) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = off + 2*rng.Float64() - 1
+		}
+		return s
+	}
+	p := &runtime.Point{
+		T: 2 * rng.Float64(),
+		Q: u(info.N(), 1.5), V: u(info.N(), 0),
+		U: u(len(info.Inputs), 0), Y: u(len(info.Targets), 0),
+	}
+	p.Theta = make([]float64, info.P())
+	for i, d := range info.Defaults {
+		p.Theta[i] = d * (1 + 0.4*(rng.Float64()-0.5))
+		if d == 0 {
+			p.Theta[i] = 0.2 * (rng.Float64() - 0.5)
+		}
+	}
+	return p
+}
+
+// CheckLevels checks that requests at runtime.Level1 and Level2 give
+// exactly the values Level3 gives for the quantities they include, so a
+// model's evaluation levels agree with each other.
+func CheckLevels(m runtime.Model, p *runtime.Point) error {
+	info := m.Info()
+	full := runtime.NewOut(info)
+	m.Eval(runtime.Level3, p, full)
+	var bad []string
+	same := func(lvl, name string, got, want []float64) {
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				bad = append(bad, fmt.Sprintf("%s: %s[%d] = %.17g, Level3 gives %.17g", lvl, name, i, got[i], want[i]))
+			}
+		}
+	}
+	for _, lvl := range []struct {
+		name string
+		w    runtime.Want
+	}{{"Level1", runtime.Level1}, {"Level2", runtime.Level2}} {
+		o := runtime.NewOut(info)
+		m.Eval(lvl.w, p, o)
+		same(lvl.name, "L", []float64{o.L, o.C}, []float64{full.L, full.C})
+		same(lvl.name, "Lq", o.Lq, full.Lq)
+		same(lvl.name, "Lv", o.Lv, full.Lv)
+		same(lvl.name, "Lth", o.Lth, full.Lth)
+		same(lvl.name, "Cq", o.Cq, full.Cq)
+		same(lvl.name, "Cv", o.Cv, full.Cv)
+		same(lvl.name, "Cth", o.Cth, full.Cth)
+		if lvl.w == runtime.Level2 {
+			same(lvl.name, "Lqq", o.Lqq, full.Lqq)
+			same(lvl.name, "Lqv", o.Lqv, full.Lqv)
+			same(lvl.name, "Lvv", o.Lvv, full.Lvv)
+			same(lvl.name, "Cqq", o.Cqq, full.Cqq)
+			same(lvl.name, "Cqv", o.Cqv, full.Cqv)
+			same(lvl.name, "Cvv", o.Cvv, full.Cvv)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("model %s: evaluation levels disagree:\n\t%s", info.Name, strings.Join(bad, "\n\t"))
+	}
+	return nil
 }
