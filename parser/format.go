@@ -22,16 +22,18 @@ const LineWidth = 80
 //     parentheses are kept; parentheses missing from a hand-built tree are
 //     added by precedence);
 //   - comments kept: those above a statement stay above it, a comment
-//     after a statement stays on its line (two spaces before the marker),
+//     after a statement stays on its line (at least two spaces before the
+//     marker; the trailing comments of consecutive lines are aligned, as
+//     gofmt does),
 //     a comment inside a multi-line let/lagrangian/cost stays after the
 //     top-level term it follows, and one inside any other statement moves
 //     above it;
 //   - runs of blank lines between statements or comments collapse to one;
 //     blank lines are never added;
-//   - a let, lagrangian or cost whose line would exceed LineWidth columns
-//     is broken before top-level '+'/'-' terms, each continuation line
-//     indented so that the terms line up after "= " and starting with the
-//     operator;
+//   - a let, lagrangian or cost is broken before a top-level '+'/'-' term
+//     that starts a new line in the source, or where the line would
+//     exceed LineWidth columns, each continuation line indented so that
+//     the terms line up after "= " and starting with the operator;
 //   - the file ends with a single newline.
 //
 // Format is idempotent on parsed files and preserves meaning: parsing its
@@ -46,7 +48,41 @@ func Format(f *File) []byte {
 		w.line(c.Text)
 		w.prev = c.Pos.Line
 	}
-	return []byte(w.sb.String())
+	return alignComments(w.sb.String())
+}
+
+// alignComments aligns the trailing comments of each run of consecutive
+// lines that have code followed by a comment, one column past the longest
+// code (plus a space). In .lag source '#' and "//" can only start a
+// comment.
+func alignComments(text string) []byte {
+	lines := strings.Split(text, "\n")
+	split := func(l string) (code, comment string, ok bool) {
+		i := strings.Index(l, "#")
+		if j := strings.Index(l, "//"); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i <= 0 || strings.TrimSpace(l[:i]) == "" {
+			return "", "", false
+		}
+		return strings.TrimRight(l[:i], " "), l[i:], true
+	}
+	for i := 0; i < len(lines); {
+		j, col := i, 0
+		for ; j < len(lines); j++ {
+			code, _, ok := split(lines[j])
+			if !ok {
+				break
+			}
+			col = max(col, utf8.RuneCountInString(code))
+		}
+		for k := i; k < j; k++ {
+			code, comment, _ := split(lines[k])
+			lines[k] = code + strings.Repeat(" ", col+2-utf8.RuneCountInString(code)) + comment
+		}
+		i = max(j, i+1)
+	}
+	return []byte(strings.Join(lines, "\n"))
 }
 
 // FormatExpr returns the canonical one-line text of e.
@@ -134,6 +170,7 @@ type term struct {
 	op       Op // 0 for the first term
 	x        Expr
 	comments []*Comment
+	newLine  bool // the term starts a new line in the source
 }
 
 // terms flattens the top-level '+'/'-' chain of e.
@@ -150,6 +187,11 @@ func terms(e Expr) []term {
 	ts = append(ts, term{x: e})
 	for i, j := 0, len(ts)-1; i < j; i, j = i+1, j-1 {
 		ts[i], ts[j] = ts[j], ts[i]
+	}
+	for i := 1; i < len(ts); i++ {
+		_, prevEnd := ts[i-1].x.Span()
+		start, _ := ts[i].x.Span()
+		ts[i].newLine = prevEnd.IsValid() && start.IsValid() && start.Line > prevEnd.Line
 	}
 	return ts
 }
@@ -210,7 +252,7 @@ func (w *fmtWriter) equation(b *StmtBase, head string, value Expr) {
 			put(termIndent + text)
 		case i == 0:
 			put(text)
-		case forceBreak || curLen+3+textLen > LineWidth:
+		case forceBreak || curLen+3+textLen > LineWidth || t.newLine:
 			flush()
 			put(opIndent + t.op.String() + " " + text)
 		default:
