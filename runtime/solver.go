@@ -464,9 +464,6 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		if it == 0 {
 			scale = max(scale, dn)
 		}
-		if debugTrace {
-			println("it", it, "rnorm", s.rnorm, "dn", dn, "rc", s.lastRC, "q", normInf(s.q))
-		}
 		if s.converged(dn, scale, warm) {
 			s.lastCorr = dn
 			if warm == nil && s.lastRC == 0 {
@@ -749,5 +746,3 @@ func SolveNudged(pr *Problem, beta float64, warm *Solution, opt *Options) (*Solu
 	}
 	return sol, nil
 }
-
-var debugTrace = false
