@@ -16,6 +16,10 @@ import (
 	"github.com/lagc/lagc/symbolic"
 )
 
+// maxSteps bounds --steps: the solver needs O(N n²) memory, and printing
+// more than ten million rows is not what anyone wants from a command line.
+const maxSteps = 10_000_000
+
 // multiFlag collects a repeatable flag.
 type multiFlag []string
 
@@ -83,8 +87,8 @@ func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.
 	if !(pf.T > 0) {
 		return nil, false, usageError{"--T must be given and positive"}
 	}
-	if pf.steps < 2 {
-		return nil, false, usageError{"--steps must be at least 2"}
+	if pf.steps < 2 || pf.steps > maxSteps {
+		return nil, false, usageError{fmt.Sprintf("--steps must be between 2 and %d", maxSteps)}
 	}
 	if pr.BC == runtime.Fixed {
 		if pf.q0 == "" || pf.qT == "" {
