@@ -108,8 +108,8 @@ func (s *dataSample) sample(where string, u *compiler.Unit, d *runtime.Dataset) 
 	if s.Steps != 0 {
 		N = s.Steps
 	}
-	if !(T > 0) || N < 2 {
-		return smp, fmt.Errorf("%s: needs a positive T and steps ≥ 2 (here or at the top level)", where)
+	if !(T > 0) || N < 2 || N > maxSteps {
+		return smp, fmt.Errorf("%s: needs a positive T and 2 ≤ steps ≤ %d (here or at the top level)", where, maxSteps)
 	}
 	if bc == runtime.Fixed {
 		if len(s.Q0) != info.N() || len(s.QT) != info.N() {
