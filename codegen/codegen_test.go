@@ -85,6 +85,33 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestMathImport: the math package is imported exactly when Eval calls it,
+// whatever the names in comments (a source called math.lag).
+func TestMathImport(t *testing.T) {
+	for _, c := range []struct {
+		lagrangian string
+		want       bool
+	}{
+		{"0.5*dot(q)^2 - q^2", false},
+		{"0.5*dot(q)^2 - q^4", true},
+		{"0.5*dot(q)^2 + cos(q)", true},
+		{"0.5*dot(q)^2 - sqrt(1 + q^2)", true},
+		{"0.5*dot(q)^2 - abs(q)", true},
+	} {
+		u, err := compiler.Compile("math.lag", []byte("system M\ncoord q\nlagrangian = "+c.lagrangian+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := codegen.Generate(u, codegen.Options{Package: "m", Source: "math.lag"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Contains(code, []byte("\t\"math\"\n")); got != c.want {
+			t.Errorf("%s: imports math = %v, want %v", c.lagrangian, got, c.want)
+		}
+	}
+}
+
 // TestProperties checks the header, formatting and determinism.
 func TestProperties(t *testing.T) {
 	for _, c := range cases(t) {

@@ -3,8 +3,6 @@
 package chain
 
 import (
-	"math"
-
 	"github.com/lagc/lagc/runtime"
 )
 
@@ -14,9 +12,6 @@ const (
 	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
-
-// Avoid an unused import when Eval calls no math function.
-var _ = math.Sqrt
 
 // Chain is the Lagrangian system Chain compiled from chain.lag.
 // It implements runtime.Model.

@@ -15,9 +15,6 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when Eval calls no math function.
-var _ = math.Sqrt
-
 // Damped is the Lagrangian system Damped compiled from damped.lag.
 // It implements runtime.Model.
 //

@@ -15,9 +15,6 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when Eval calls no math function.
-var _ = math.Sqrt
-
 // DoublePendulum is the Lagrangian system DoublePendulum compiled from double_pendulum.lag.
 // It implements runtime.Model.
 //

@@ -15,9 +15,6 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when Eval calls no math function.
-var _ = math.Sqrt
-
 // Kepler is the Lagrangian system Kepler compiled from kepler.lag.
 // It implements runtime.Model.
 //

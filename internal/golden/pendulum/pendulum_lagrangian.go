@@ -15,9 +15,6 @@ const (
 	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
 )
 
-// Avoid an unused import when Eval calls no math function.
-var _ = math.Sqrt
-
 // Pendulum is the Lagrangian system Pendulum compiled from pendulum.lag.
 // It implements runtime.Model.
 //
