@@ -1,9 +1,9 @@
 // Package codegen prints a compiled lagc model as one Go source file.
 //
-// The file implements runtime.Model with an exported type named after the
+// The file implements lagrt.Model with an exported type named after the
 // system and a parameter struct with one named field per parameter
 // declaration. Its Eval computes common subexpressions once into locals, in
-// three sections by evaluation level (runtime.Level1, Level2, Level3) that
+// three sections by evaluation level (lagrt.Level1, Level2, Level3) that
 // return early when the request needs no more. Output is gofmt-clean,
 // deterministic and free of machine paths and timestamps: the header names
 // the source file as given and the runtime contract version only.
@@ -25,13 +25,13 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/dsl"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 	"github.com/lagc/lagc/symbolic"
 )
 
 // RuntimeImport is the import path of the runtime package generated code
 // links against.
-const RuntimeImport = "github.com/lagc/lagc/runtime"
+const RuntimeImport = "github.com/lagc/lagc/lagrt"
 
 // Options control generation.
 type Options struct {
@@ -92,12 +92,12 @@ func (g *gen) file(pkg, src string) {
 	g.modelDoc(src)
 	g.p("type ", g.typ, " struct{}")
 	g.p()
-	g.p("var _ runtime.Model = ", g.typ, "{}")
+	g.p("var _ lagrt.Model = ", g.typ, "{}")
 	g.p()
 	g.params()
 	g.info()
 	g.p("// Info describes ", g.typ, ". The result must not be modified.")
-	g.p("func (", g.typ, ") Info() *runtime.Info { return &", g.lower, "Info }")
+	g.p("func (", g.typ, ") Info() *lagrt.Info { return &", g.lower, "Info }")
 	g.p()
 	g.kernel(g.u.Kernel)
 	body := append([]byte(nil), g.buf.Bytes()...)
@@ -118,8 +118,8 @@ func (g *gen) file(pkg, src string) {
 	g.p("// This file must be regenerated (go generate) when the lagc runtime's")
 	g.p("// contract changes: the constants below then fail to compile.")
 	g.p("const (")
-	g.p("_ = runtime.EnforceVersion(", runtime.GenVersion, " - runtime.MinVersion)")
-	g.p("_ = runtime.EnforceVersion(runtime.MaxVersion - ", runtime.GenVersion, ")")
+	g.p("_ = lagrt.EnforceVersion(", lagrt.GenVersion, " - lagrt.MinVersion)")
+	g.p("_ = lagrt.EnforceVersion(lagrt.MaxVersion - ", lagrt.GenVersion, ")")
 	g.p(")")
 	g.p()
 	g.buf.Write(body)
@@ -128,7 +128,7 @@ func (g *gen) file(pkg, src string) {
 func (g *gen) modelDoc(src string) {
 	m, d := g.m, g.u.Deriv
 	g.p("// ", g.typ, " is the Lagrangian system ", m.Name, " compiled from ", src, ".")
-	g.p("// It implements runtime.Model.")
+	g.p("// It implements lagrt.Model.")
 	g.p("//")
 	g.p("// Lagrangian:")
 	g.p("//")
@@ -166,7 +166,7 @@ func (g *gen) params() {
 	pt := g.typ + "Params"
 	names := fieldNames(m.Params)
 	g.p("// ", pt, " holds the parameters of ", g.typ, ", one field per declaration.")
-	g.p("// The flat vector θ of runtime.Point lists them in declaration order,")
+	g.p("// The flat vector θ of lagrt.Point lists them in declaration order,")
 	g.p("// arrays in row-major order.")
 	g.p("type ", pt, " struct {")
 	for i, d := range m.Params {
@@ -250,7 +250,7 @@ func dimsString(dims []int) string {
 
 func (g *gen) info() {
 	m := g.m
-	g.p("var ", g.lower, "Info = runtime.Info{")
+	g.p("var ", g.lower, "Info = lagrt.Info{")
 	g.p("Name: ", strconv.Quote(m.Name), ",")
 	g.p("Coords: ", stringSlice(m.CoordNames), ",")
 	g.p("Params: ", stringSlice(m.ParamNames), ",")
@@ -286,9 +286,9 @@ func floatSlice(s []float64) string {
 
 // levelDoc describes the evaluation levels, for comments.
 var levelDoc = [...]string{
-	"Values and first derivatives (runtime.Level1).",
-	"Second derivatives in q and v, for Newton's method (runtime.Level2).",
-	"Everything else (runtime.Level3).",
+	"Values and first derivatives (lagrt.Level1).",
+	"Second derivatives in q and v, for Newton's method (lagrt.Level2).",
+	"Everything else (lagrt.Level3).",
 }
 
 // kernel prints Eval: the inputs it reads, then one section per
@@ -303,11 +303,11 @@ func (g *gen) kernel(k *compiler.Kernel) {
 	m := g.m
 	n, np, nu := len(m.Q), len(m.Theta), len(m.U)
 	g.p("// Eval evaluates the quantities in w at p into out (allocated with")
-	g.p("// runtime.NewOut), sharing common subexpressions. It computes the")
+	g.p("// lagrt.NewOut), sharing common subexpressions. It computes the")
 	g.p("// smallest evaluation level that contains w, does not allocate and is")
 	g.p("// safe for concurrent use.")
-	g.p("func (", g.typ, ") Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {")
-	g.p("runtime.CheckPoint(&", g.lower, "Info, p)")
+	g.p("func (", g.typ, ") Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {")
+	g.p("lagrt.CheckPoint(&", g.lower, "Info, p)")
 	for i, s := range u.Inputs {
 		var name, from string
 		switch {
@@ -333,7 +333,7 @@ func (g *gen) kernel(k *compiler.Kernel) {
 	for l := range k.Levels {
 		if l > 0 {
 			g.p()
-			g.p("if w&^runtime.Level", l, " == 0 {")
+			g.p("if w&^lagrt.Level", l, " == 0 {")
 			g.p("return")
 			g.p("}")
 		}
@@ -349,7 +349,7 @@ func (g *gen) kernel(k *compiler.Kernel) {
 		for ; field < last; field++ {
 			f := k.Fields[field]
 			outs := k.Outputs[k.Offsets[field]:k.Offsets[field+1]]
-			if f.Want == runtime.WantL || f.Want == runtime.WantC {
+			if f.Want == lagrt.WantL || f.Want == lagrt.WantC {
 				g.p("out.", f.Name, " = ", g.expr(outs[0], names, false))
 				continue
 			}
@@ -562,7 +562,7 @@ var funcName = map[symbolic.Func]string{
 	symbolic.Asin: "math.Asin", symbolic.Acos: "math.Acos", symbolic.Atan: "math.Atan",
 	symbolic.Atan2: "math.Atan2", symbolic.Sinh: "math.Sinh", symbolic.Cosh: "math.Cosh",
 	symbolic.Tanh: "math.Tanh", symbolic.Exp: "math.Exp", symbolic.Log: "math.Log",
-	symbolic.Sqrt: "math.Sqrt", symbolic.Abs: "math.Abs", symbolic.Sign: "runtime.Sign",
+	symbolic.Sqrt: "math.Sqrt", symbolic.Abs: "math.Abs", symbolic.Sign: "lagrt.Sign",
 }
 
 // formatFloat prints v exactly (shortest representation that round-trips).

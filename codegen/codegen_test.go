@@ -18,8 +18,8 @@ import (
 	"github.com/lagc/lagc/codegen"
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in ../internal/golden/")
@@ -175,14 +175,14 @@ func TestGeneratedAgainstInterpreter(t *testing.T) {
 
 	// Random points per model, shared by both sides.
 	rng := rand.New(rand.NewPCG(7, 11))
-	points := map[string][]*runtime.Point{}
+	points := map[string][]*lagrt.Point{}
 	var imports, table strings.Builder
 	for _, c := range cs {
 		write(filepath.Join(c.base, c.base+"_lagrangian.go"), string(c.code))
 		fmt.Fprintf(&imports, "\t%q\n", "lagcgolden/"+c.base)
 		fmt.Fprintf(&table, "\t%q: %s.%s{},\n", c.base, c.base, exported(c.unit.Model.Name))
 		for range 3 {
-			points[c.base] = append(points[c.base], runtimetest.RandomPoint(&c.unit.Info, rng))
+			points[c.base] = append(points[c.base], lagrttest.RandomPoint(&c.unit.Info, rng))
 		}
 	}
 	write("harness/main.go", fmt.Sprintf(harness, imports.String(), table.String()))
@@ -207,8 +207,8 @@ func TestGeneratedAgainstInterpreter(t *testing.T) {
 	}
 	// A file generated for a newer runtime contract must fail to build,
 	// pointing at the version check.
-	stale := strings.Replace(string(cs[0].code), fmt.Sprintf("EnforceVersion(%d - runtime.MinVersion)", runtime.GenVersion),
-		fmt.Sprintf("EnforceVersion(runtime.MaxVersion - %d)", runtime.MaxVersion+1), 1)
+	stale := strings.Replace(string(cs[0].code), fmt.Sprintf("EnforceVersion(%d - lagrt.MinVersion)", lagrt.GenVersion),
+		fmt.Sprintf("EnforceVersion(lagrt.MaxVersion - %d)", lagrt.MaxVersion+1), 1)
 	if stale == string(cs[0].code) {
 		t.Fatal("version check not found in generated code")
 	}
@@ -216,24 +216,24 @@ func TestGeneratedAgainstInterpreter(t *testing.T) {
 	build := exec.Command(goTool, "build", "./stale")
 	build.Dir, build.Env = dir, env
 	if out, err := build.CombinedOutput(); err == nil || !strings.Contains(string(out), "EnforceVersion") {
-		t.Errorf("a file for contract %d built against runtime %d..%d: %v\n%s", runtime.MaxVersion+1, runtime.MinVersion, runtime.MaxVersion, err, out)
+		t.Errorf("a file for contract %d built against runtime %d..%d: %v\n%s", lagrt.MaxVersion+1, lagrt.MinVersion, lagrt.MaxVersion, err, out)
 	}
 
-	var got map[string][]*runtime.Out
+	var got map[string][]*lagrt.Out
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
 		m := interp.New(c.unit)
 		for i, p := range points[c.base] {
-			want := runtime.NewOut(&c.unit.Info)
-			m.Eval(runtime.Level3, p, want)
+			want := lagrt.NewOut(&c.unit.Info)
+			m.Eval(lagrt.Level3, p, want)
 			compareOut(t, fmt.Sprintf("%s point %d", c.base, i), got[c.base][i], want)
 		}
 	}
 }
 
-func compareOut(t *testing.T, where string, got, want *runtime.Out) {
+func compareOut(t *testing.T, where string, got, want *lagrt.Out) {
 	t.Helper()
 	gv, wv := reflect.ValueOf(got).Elem(), reflect.ValueOf(want).Elem()
 	for i := 0; i < gv.NumField(); i++ {
@@ -268,23 +268,23 @@ import (
 	"encoding/json"
 	"os"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 %s)
 
-var models = map[string]runtime.Model{
+var models = map[string]lagrt.Model{
 %s}
 
 func main() {
-	var points map[string][]*runtime.Point
+	var points map[string][]*lagrt.Point
 	if err := json.NewDecoder(os.Stdin).Decode(&points); err != nil {
 		panic(err)
 	}
-	res := map[string][]*runtime.Out{}
+	res := map[string][]*lagrt.Out{}
 	for name, ps := range points {
 		m := models[name]
 		for _, p := range ps {
-			o := runtime.NewOut(m.Info())
-			m.Eval(runtime.Level3, p, o)
+			o := lagrt.NewOut(m.Info())
+			m.Eval(lagrt.Level3, p, o)
 			res[name] = append(res[name], o)
 		}
 	}

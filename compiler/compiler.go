@@ -2,7 +2,7 @@
 // (package dsl), derives every quantity the runtime needs (package
 // symbolic/mech) and plans their evaluation as one straight-line program
 // with common subexpressions shared across all outputs (package symbolic).
-// The outputs are laid out by evaluation level (runtime.Level1, Level2,
+// The outputs are laid out by evaluation level (lagrt.Level1, Level2,
 // Level3), so a cheap request runs only a prefix of the program. Package
 // codegen prints the plan as Go; package interp runs it directly. Both
 // therefore compute the same numbers from the same expression graph.
@@ -12,7 +12,7 @@ import (
 	"fmt"
 
 	"github.com/lagc/lagc/dsl"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 	"github.com/lagc/lagc/symbolic"
 	"github.com/lagc/lagc/symbolic/mech"
 )
@@ -27,7 +27,7 @@ type Unit struct {
 	// Kernel is the evaluation plan.
 	Kernel *Kernel
 	// Info is the runtime description of the model.
-	Info runtime.Info
+	Info lagrt.Info
 }
 
 // Compile parses, checks and derives src. Errors are a parser.ErrorList
@@ -53,7 +53,7 @@ func FromModel(m *dsl.Model) *Unit {
 		u.Inputs = append(u.Inputs, g...)
 	}
 	u.Kernel = newKernel(u)
-	u.Info = runtime.Info{
+	u.Info = lagrt.Info{
 		Name:     m.Name,
 		Coords:   m.CoordNames,
 		Params:   m.ParamNames,
@@ -65,22 +65,22 @@ func FromModel(m *dsl.Model) *Unit {
 	return u
 }
 
-// Field names one of runtime.Out's fields.
+// Field names one of lagrt.Out's fields.
 type Field struct {
-	Want runtime.Want
-	Name string // Go field name in runtime.Out
+	Want lagrt.Want
+	Name string // Go field name in lagrt.Out
 }
 
-// Fields lists runtime.Out's fields in the order the kernel computes them:
+// Fields lists lagrt.Out's fields in the order the kernel computes them:
 // those of Level1, then those added by Level2, then Level3's.
 var Fields = []Field{
-	{runtime.WantL, "L"}, {runtime.WantLq, "Lq"}, {runtime.WantLv, "Lv"},
-	{runtime.WantLth, "Lth"},
-	{runtime.WantC, "C"}, {runtime.WantCq, "Cq"}, {runtime.WantCv, "Cv"},
-	{runtime.WantCth, "Cth"},
-	{runtime.WantLqq, "Lqq"}, {runtime.WantLqv, "Lqv"}, {runtime.WantLvv, "Lvv"},
-	{runtime.WantCqq, "Cqq"}, {runtime.WantCqv, "Cqv"}, {runtime.WantCvv, "Cvv"},
-	{runtime.WantLvt, "Lvt"}, {runtime.WantLthq, "Lthq"}, {runtime.WantLthv, "Lthv"},
+	{lagrt.WantL, "L"}, {lagrt.WantLq, "Lq"}, {lagrt.WantLv, "Lv"},
+	{lagrt.WantLth, "Lth"},
+	{lagrt.WantC, "C"}, {lagrt.WantCq, "Cq"}, {lagrt.WantCv, "Cv"},
+	{lagrt.WantCth, "Cth"},
+	{lagrt.WantLqq, "Lqq"}, {lagrt.WantLqv, "Lqv"}, {lagrt.WantLvv, "Lvv"},
+	{lagrt.WantCqq, "Cqq"}, {lagrt.WantCqv, "Cqv"}, {lagrt.WantCvv, "Cvv"},
+	{lagrt.WantLvt, "Lvt"}, {lagrt.WantLthq, "Lthq"}, {lagrt.WantLthv, "Lthv"},
 }
 
 // Exprs returns the expressions of field f, flat and row-major; a scalar
@@ -88,45 +88,45 @@ var Fields = []Field{
 func (u *Unit) Exprs(f Field) []*symbolic.Node {
 	d := u.Deriv
 	switch f.Want {
-	case runtime.WantL:
+	case lagrt.WantL:
 		return []*symbolic.Node{d.Sys.L}
-	case runtime.WantLq:
+	case lagrt.WantLq:
 		return d.Lq
-	case runtime.WantLv:
+	case lagrt.WantLv:
 		return d.Lv
-	case runtime.WantLqq:
+	case lagrt.WantLqq:
 		return d.Lqq
-	case runtime.WantLqv:
+	case lagrt.WantLqv:
 		return d.Lqv
-	case runtime.WantLvv:
+	case lagrt.WantLvv:
 		return d.Lvv
-	case runtime.WantLvt:
+	case lagrt.WantLvt:
 		return d.Lvt
-	case runtime.WantLth:
+	case lagrt.WantLth:
 		return d.Lth
-	case runtime.WantLthq:
+	case lagrt.WantLthq:
 		return d.Lthq
-	case runtime.WantLthv:
+	case lagrt.WantLthv:
 		return d.Lthv
-	case runtime.WantC:
+	case lagrt.WantC:
 		return []*symbolic.Node{d.C}
-	case runtime.WantCq:
+	case lagrt.WantCq:
 		return d.Cq
-	case runtime.WantCv:
+	case lagrt.WantCv:
 		return d.Cv
-	case runtime.WantCqq:
+	case lagrt.WantCqq:
 		return d.Cqq
-	case runtime.WantCqv:
+	case lagrt.WantCqv:
 		return d.Cqv
-	case runtime.WantCvv:
+	case lagrt.WantCvv:
 		return d.Cvv
-	case runtime.WantCth:
+	case lagrt.WantCth:
 		return d.Cth
 	}
 	panic(fmt.Sprintf("compiler: unknown field %v", f.Want))
 }
 
-// Kernel is the evaluation plan: the fields of runtime.Out in level order,
+// Kernel is the evaluation plan: the fields of lagrt.Out in level order,
 // their expressions laid out one field after another, and the program that
 // evaluates them.
 type Kernel struct {
@@ -134,7 +134,7 @@ type Kernel struct {
 	Offsets []int // Offsets[i] is where Fields[i] starts in Outputs; len(Fields)+1 entries
 	Outputs []*symbolic.Node
 	Prog    *symbolic.Program
-	// Levels[l] is the number of Fields in runtime.Level1, Level2 and
+	// Levels[l] is the number of Fields in lagrt.Level1, Level2 and
 	// Level3 (l = 0, 1, 2): a request within level l+1 needs only
 	// Fields[:Levels[l]], that is Outputs[:Offsets[Levels[l]]].
 	Levels [3]int
@@ -142,11 +142,11 @@ type Kernel struct {
 
 // Level returns the index (0, 1 or 2) of the smallest evaluation level
 // that contains w.
-func Level(w runtime.Want) int {
+func Level(w lagrt.Want) int {
 	switch {
-	case w&^runtime.Level1 == 0:
+	case w&^lagrt.Level1 == 0:
 		return 0
-	case w&^runtime.Level2 == 0:
+	case w&^lagrt.Level2 == 0:
 		return 1
 	}
 	return 2
@@ -154,9 +154,9 @@ func Level(w runtime.Want) int {
 
 func newKernel(u *Unit) *Kernel {
 	k := &Kernel{}
-	for l, w := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+	for l, w := range []lagrt.Want{lagrt.Level1, lagrt.Level2, lagrt.Level3} {
 		for _, f := range Fields {
-			if f.Want&w == 0 || (l > 0 && f.Want&[]runtime.Want{runtime.Level1, runtime.Level2}[l-1] != 0) {
+			if f.Want&w == 0 || (l > 0 && f.Want&[]lagrt.Want{lagrt.Level1, lagrt.Level2}[l-1] != 0) {
 				continue
 			}
 			k.Fields = append(k.Fields, f)

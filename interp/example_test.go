@@ -5,7 +5,7 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // An interpreted model evaluates the derived quantities directly and plugs
@@ -22,11 +22,11 @@ lagrangian = 0.5*m*dot(q)^2 - 0.5*k*q^2
 		return
 	}
 	m := interp.New(u)
-	out := runtime.NewOut(m.Info())
-	m.Eval(runtime.WantLv|runtime.WantLq, &runtime.Point{Q: []float64{0.5}, V: []float64{3}, Theta: []float64{2, 4}}, out)
+	out := lagrt.NewOut(m.Info())
+	m.Eval(lagrt.WantLv|lagrt.WantLq, &lagrt.Point{Q: []float64{0.5}, V: []float64{3}, Theta: []float64{2, 4}}, out)
 	fmt.Println("p =", out.Lv[0], " ∂L/∂q =", out.Lq[0])
 
-	sol, err := runtime.Solve(&runtime.Problem{Model: m, T: 1, N: 100, Q0: []float64{0}, QT: []float64{1}}, nil)
+	sol, err := lagrt.Solve(&lagrt.Problem{Model: m, T: 1, N: 100, Q0: []float64{0}, QT: []float64{1}}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -5,12 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
-func fn(f func(t float64) float64) runtime.Signal {
-	return runtime.Signal{Func: func(t float64, dst []float64) {
+func fn(f func(t float64) float64) lagrt.Signal {
+	return lagrt.Signal{Func: func(t float64, dst []float64) {
 		for i := range dst {
 			dst[i] = f(t + float64(i))
 		}
@@ -31,31 +31,31 @@ func TestTestdataGradients(t *testing.T) {
 	const period = math.Pi // of the drive and target
 	for _, c := range []struct {
 		file string
-		pr   runtime.Problem
+		pr   lagrt.Problem
 	}{
-		{"harmonic.lag", runtime.Problem{T: 1.2, N: 120, Q0: []float64{0.3}, QT: []float64{-0.4}, Target: target}},
-		{"double_pendulum.lag", runtime.Problem{T: 0.4, N: 100, Q0: []float64{0.5, -0.3}, QT: []float64{1, 0.2}, Target: target}},
-		{"duffing.lag", runtime.Problem{T: period, N: 128, BC: runtime.Periodic, Input: drive, Target: target}},
-		{"chain.lag", runtime.Problem{T: period, N: 128, BC: runtime.Periodic, Input: drive, Target: target}},
-		{"keywords.lag", runtime.Problem{T: 1, N: 80, Q0: []float64{0.1, 0.2}, QT: []float64{-0.1, 0.3}, Input: drive, Target: target}},
-		{"pendulum.lag", runtime.Problem{T: 1, N: 100, Q0: []float64{0.5}, QT: []float64{-1}}},
-		{"kepler.lag", runtime.Problem{T: 1, N: 100, Q0: []float64{1, 0}, QT: []float64{1.2, 0.8}}},
-		{"damped.lag", runtime.Problem{T: 2, N: 100, Q0: []float64{1}, QT: []float64{0}}},
+		{"harmonic.lag", lagrt.Problem{T: 1.2, N: 120, Q0: []float64{0.3}, QT: []float64{-0.4}, Target: target}},
+		{"double_pendulum.lag", lagrt.Problem{T: 0.4, N: 100, Q0: []float64{0.5, -0.3}, QT: []float64{1, 0.2}, Target: target}},
+		{"duffing.lag", lagrt.Problem{T: period, N: 128, BC: lagrt.Periodic, Input: drive, Target: target}},
+		{"chain.lag", lagrt.Problem{T: period, N: 128, BC: lagrt.Periodic, Input: drive, Target: target}},
+		{"keywords.lag", lagrt.Problem{T: 1, N: 80, Q0: []float64{0.1, 0.2}, QT: []float64{-0.1, 0.3}, Input: drive, Target: target}},
+		{"pendulum.lag", lagrt.Problem{T: 1, N: 100, Q0: []float64{0.5}, QT: []float64{-1}}},
+		{"kepler.lag", lagrt.Problem{T: 1, N: 100, Q0: []float64{1, 0}, QT: []float64{1.2, 0.8}}},
+		{"damped.lag", lagrt.Problem{T: 2, N: 100, Q0: []float64{1}, QT: []float64{0}}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			pr := c.pr
 			pr.Model = load(t, filepath.Join("..", "testdata", c.file))
 			if !pr.Model.Info().HasCost {
-				sol, err := runtime.Solve(&pr, nil)
+				sol, err := lagrt.Solve(&pr, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if r, p := runtimetest.Stationarity(&pr, sol); r > 1e-6 || p > 1e-6 {
+				if r, p := lagrttest.Stationarity(&pr, sol); r > 1e-6 || p > 1e-6 {
 					t.Errorf("stationarity residual %.3g, momentum error %.3g", r, p)
 				}
 				return
 			}
-			if err := runtimetest.CheckProblem(&pr, &runtime.Options{Beta: 1e-5}, 1e-6, 1e-5); err != nil {
+			if err := lagrttest.CheckProblem(&pr, &lagrt.Options{Beta: 1e-5}, 1e-6, 1e-5); err != nil {
 				t.Error(err)
 			}
 		})

@@ -9,10 +9,10 @@ import (
 	"sync"
 
 	"github.com/lagc/lagc/compiler"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
-// Model is an interpreted compiled model. It implements runtime.Model and is
+// Model is an interpreted compiled model. It implements lagrt.Model and is
 // safe for concurrent use; Eval does not allocate after warm-up.
 type Model struct {
 	u    *compiler.Unit
@@ -38,12 +38,12 @@ func New(u *compiler.Unit) *Model {
 }
 
 // Info describes the model.
-func (m *Model) Info() *runtime.Info { return &m.u.Info }
+func (m *Model) Info() *lagrt.Info { return &m.u.Info }
 
 // Eval evaluates the quantities in w at p into out.
-func (m *Model) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
+func (m *Model) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	info := &m.u.Info
-	runtime.CheckPoint(info, p)
+	lagrt.CheckPoint(info, p)
 	s := m.pool.Get().(*scratch)
 	in := s.in
 	in[0] = p.T
@@ -60,9 +60,9 @@ func (m *Model) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	for i, f := range k.Fields[:nf] {
 		v := s.out[k.Offsets[i]:k.Offsets[i+1]]
 		switch f.Want {
-		case runtime.WantL:
+		case lagrt.WantL:
 			out.L = v[0]
-		case runtime.WantC:
+		case lagrt.WantC:
 			out.C = v[0]
 		default:
 			copy(field(out, f.Want), v)
@@ -71,37 +71,37 @@ func (m *Model) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	m.pool.Put(s)
 }
 
-func field(o *runtime.Out, w runtime.Want) []float64 {
+func field(o *lagrt.Out, w lagrt.Want) []float64 {
 	switch w {
-	case runtime.WantLq:
+	case lagrt.WantLq:
 		return o.Lq
-	case runtime.WantLv:
+	case lagrt.WantLv:
 		return o.Lv
-	case runtime.WantLqq:
+	case lagrt.WantLqq:
 		return o.Lqq
-	case runtime.WantLqv:
+	case lagrt.WantLqv:
 		return o.Lqv
-	case runtime.WantLvv:
+	case lagrt.WantLvv:
 		return o.Lvv
-	case runtime.WantLvt:
+	case lagrt.WantLvt:
 		return o.Lvt
-	case runtime.WantLth:
+	case lagrt.WantLth:
 		return o.Lth
-	case runtime.WantLthq:
+	case lagrt.WantLthq:
 		return o.Lthq
-	case runtime.WantLthv:
+	case lagrt.WantLthv:
 		return o.Lthv
-	case runtime.WantCq:
+	case lagrt.WantCq:
 		return o.Cq
-	case runtime.WantCv:
+	case lagrt.WantCv:
 		return o.Cv
-	case runtime.WantCqq:
+	case lagrt.WantCqq:
 		return o.Cqq
-	case runtime.WantCqv:
+	case lagrt.WantCqv:
 		return o.Cqv
-	case runtime.WantCvv:
+	case lagrt.WantCvv:
 		return o.Cvv
-	case runtime.WantCth:
+	case lagrt.WantCth:
 		return o.Cth
 	}
 	panic("interp: unknown field")

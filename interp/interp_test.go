@@ -8,8 +8,8 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 func load(t testing.TB, path string) *interp.Model {
@@ -41,11 +41,11 @@ func TestDerivativesFiniteDifferences(t *testing.T) {
 			m := load(t, path)
 			rng := rand.New(rand.NewPCG(1, 2))
 			for range 5 {
-				p := runtimetest.RandomPoint(m.Info(), rng)
-				if err := runtimetest.CheckDerivatives(m, p, 1e-6); err != nil {
+				p := lagrttest.RandomPoint(m.Info(), rng)
+				if err := lagrttest.CheckDerivatives(m, p, 1e-6); err != nil {
 					t.Errorf("at %+v: %v", p, err)
 				}
-				if err := runtimetest.CheckLevels(m, p); err != nil {
+				if err := lagrttest.CheckLevels(m, p); err != nil {
 					t.Error(err)
 				}
 			}
@@ -56,9 +56,9 @@ func TestDerivativesFiniteDifferences(t *testing.T) {
 func TestEvalAllocs(t *testing.T) {
 	for _, path := range testdataFiles(t) {
 		m := load(t, path)
-		p := runtimetest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
-		out := runtime.NewOut(m.Info())
-		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+		p := lagrttest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := lagrt.NewOut(m.Info())
+		for _, lvl := range []lagrt.Want{lagrt.Level1, lagrt.Level2, lagrt.Level3} {
 			// Scratch space comes from a sync.Pool, which a garbage
 			// collection during the run may empty once: allow less than
 			// one allocation per call on average, which a per-call
@@ -72,12 +72,12 @@ func TestEvalAllocs(t *testing.T) {
 
 func BenchmarkEval(b *testing.B) {
 	m := load(b, "../testdata/double_pendulum.lag")
-	p := runtimetest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
-	out := runtime.NewOut(m.Info())
+	p := lagrttest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+	out := lagrt.NewOut(m.Info())
 	for _, lvl := range []struct {
 		name string
-		w    runtime.Want
-	}{{"Level1", runtime.Level1}, {"Level2", runtime.Level2}, {"Level3", runtime.Level3}} {
+		w    lagrt.Want
+	}{{"Level1", lagrt.Level1}, {"Level2", lagrt.Level2}, {"Level3", lagrt.Level3}} {
 		b.Run(lvl.name, func(b *testing.B) {
 			for b.Loop() {
 				m.Eval(lvl.w, p, out)

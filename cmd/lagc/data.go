@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/lagc/lagc/compiler"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // dataFile is the JSON training data format (see the README, "Data
@@ -35,7 +35,7 @@ type dataSample struct {
 }
 
 // loadData reads a data file for u.
-func loadData(path string, u *compiler.Unit) (*runtime.Dataset, error) {
+func loadData(path string, u *compiler.Unit) (*lagrt.Dataset, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func loadData(path string, u *compiler.Unit) (*runtime.Dataset, error) {
 	return parseData(path, raw, u)
 }
 
-func parseData(path string, raw []byte, u *compiler.Unit) (*runtime.Dataset, error) {
+func parseData(path string, raw []byte, u *compiler.Unit) (*lagrt.Dataset, error) {
 	var f dataFile
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -54,11 +54,11 @@ func parseData(path string, raw []byte, u *compiler.Unit) (*runtime.Dataset, err
 		return nil, fmt.Errorf("%s: no samples", path)
 	}
 	info := &u.Info
-	bc, err := parseBC(f.BC, runtime.Fixed)
+	bc, err := parseBC(f.BC, lagrt.Fixed)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	d := &runtime.Dataset{T: f.T, N: f.Steps, BC: bc}
+	d := &lagrt.Dataset{T: f.T, N: f.Steps, BC: bc}
 	var errs []string
 	for i, s := range f.Samples {
 		where := fmt.Sprintf("%s: sample %d", path, i)
@@ -78,21 +78,21 @@ func parseData(path string, raw []byte, u *compiler.Unit) (*runtime.Dataset, err
 	return d, nil
 }
 
-func parseBC(s string, def runtime.BC) (runtime.BC, error) {
+func parseBC(s string, def lagrt.BC) (lagrt.BC, error) {
 	switch s {
 	case "":
 		return def, nil
 	case "fixed":
-		return runtime.Fixed, nil
+		return lagrt.Fixed, nil
 	case "periodic":
-		return runtime.Periodic, nil
+		return lagrt.Periodic, nil
 	}
 	return 0, fmt.Errorf("bc %q: want fixed or periodic", s)
 }
 
-func (s *dataSample) sample(where string, u *compiler.Unit, d *runtime.Dataset) (runtime.Sample, error) {
+func (s *dataSample) sample(where string, u *compiler.Unit, d *lagrt.Dataset) (lagrt.Sample, error) {
 	info := &u.Info
-	smp := runtime.Sample{T: s.T, N: s.Steps, Q0: s.Q0, QT: s.QT}
+	smp := lagrt.Sample{T: s.T, N: s.Steps, Q0: s.Q0, QT: s.QT}
 	bc := d.BC
 	if s.BC != "" {
 		b, err := parseBC(s.BC, d.BC)
@@ -111,7 +111,7 @@ func (s *dataSample) sample(where string, u *compiler.Unit, d *runtime.Dataset) 
 	if !(T > 0) || N < 2 || N > maxSteps {
 		return smp, fmt.Errorf("%s: needs a positive T and 2 ≤ steps ≤ %d (here or at the top level)", where, maxSteps)
 	}
-	if bc == runtime.Fixed {
+	if bc == lagrt.Fixed {
 		if len(s.Q0) != info.N() || len(s.QT) != info.N() {
 			return smp, fmt.Errorf("%s: fixed boundary conditions need q0 and qT with %d values each (%s)",
 				where, info.N(), strings.Join(info.Coords, ","))
@@ -137,7 +137,7 @@ func (s *dataSample) sample(where string, u *compiler.Unit, d *runtime.Dataset) 
 // or sample arrays. If every given signal is an expression the result is
 // a function, evaluated at the midpoints; if any is sampled, expressions
 // are sampled on the grid too.
-func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[string]json.RawMessage, N int, T float64) (runtime.Signal, bool, error) {
+func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[string]json.RawMessage, N int, T float64) (lagrt.Signal, bool, error) {
 	exprs := make([]string, len(names))
 	samples := make([][]float64, len(names))
 	anySamples := false
@@ -145,7 +145,7 @@ func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[stri
 		raw := m[name]
 		idx := elements(names, name)
 		if len(idx) == 0 {
-			return runtime.Signal{}, false, fmt.Errorf("%s: unknown %s %q (%ss: %s)", where, kind, name, kind, list(names))
+			return lagrt.Signal{}, false, fmt.Errorf("%s: unknown %s %q (%ss: %s)", where, kind, name, kind, list(names))
 		}
 		var src string
 		var vals []float64
@@ -156,10 +156,10 @@ func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[stri
 			continue
 		}
 		if err := json.Unmarshal(raw, &vals); err != nil {
-			return runtime.Signal{}, false, fmt.Errorf("%s: %s %q must be an expression string or an array of %d numbers", where, kind, name, N+1)
+			return lagrt.Signal{}, false, fmt.Errorf("%s: %s %q must be an expression string or an array of %d numbers", where, kind, name, N+1)
 		}
 		if len(vals) != N+1 {
-			return runtime.Signal{}, false, fmt.Errorf("%s: %s %q has %d samples, want steps+1 = %d", where, kind, name, len(vals), N+1)
+			return lagrt.Signal{}, false, fmt.Errorf("%s: %s %q has %d samples, want steps+1 = %d", where, kind, name, len(vals), N+1)
 		}
 		anySamples = true
 		for _, i := range idx {
@@ -175,10 +175,10 @@ func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[stri
 	}
 	f, _, err := compileSignals(u.Model, where+": "+kind+" %s", names, exprs)
 	if err != nil {
-		return runtime.Signal{}, false, err
+		return lagrt.Signal{}, false, err
 	}
 	if !anySamples || len(names) == 0 {
-		return runtime.Signal{Func: f}, all, nil
+		return lagrt.Signal{Func: f}, all, nil
 	}
 	rows := make([][]float64, N+1)
 	buf := make([]float64, len(names))
@@ -193,5 +193,5 @@ func dataSignal(where, kind string, u *compiler.Unit, names []string, m map[stri
 			}
 		}
 	}
-	return runtime.Signal{Samples: rows}, all, nil
+	return lagrt.Signal{Samples: rows}, all, nil
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // demoSource is the embedded demo model of lagc train.
@@ -28,7 +28,7 @@ const (
 	demoEpochs  = 500
 )
 
-func loadDemo() (*compiler.Unit, runtime.Model, error) {
+func loadDemo() (*compiler.Unit, lagrt.Model, error) {
 	u, err := compiler.Compile("network.lag", demoSource)
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo: %v", err)
@@ -39,11 +39,11 @@ func loadDemo() (*compiler.Unit, runtime.Model, error) {
 // demoData draws random periodic drives u(t) = A cos t + B sin 2t and
 // records the teacher's response of every oscillator as the targets,
 // sampled on the grid.
-func demoData(u *compiler.Unit, m runtime.Model, seed uint64) (*runtime.Dataset, error) {
+func demoData(u *compiler.Unit, m lagrt.Model, seed uint64) (*lagrt.Dataset, error) {
 	info := m.Info()
 	teacher := append([]float64(nil), info.Defaults...)
 	for name, v := range demoTeacher {
-		i := runtime.Index(info.Params, name)
+		i := lagrt.Index(info.Params, name)
 		if i < 0 {
 			return nil, fmt.Errorf("demo: no parameter %s", name)
 		}
@@ -51,7 +51,7 @@ func demoData(u *compiler.Unit, m runtime.Model, seed uint64) (*runtime.Dataset,
 	}
 	rng := rand.New(rand.NewPCG(seed, 1))
 	const T = 2 * 3.141592653589793
-	d := &runtime.Dataset{T: T, N: demoSteps, BC: runtime.Periodic}
+	d := &lagrt.Dataset{T: T, N: demoSteps, BC: lagrt.Periodic}
 	for s := 0; s < demoSamples; s++ {
 		A := 1.5 + 2.5*rng.Float64()
 		B := 2 * (rng.Float64() - 0.5)
@@ -59,8 +59,8 @@ func demoData(u *compiler.Unit, m runtime.Model, seed uint64) (*runtime.Dataset,
 		if err != nil {
 			return nil, err
 		}
-		in := runtime.Signal{Func: f}
-		sol, err := runtime.Solve(&runtime.Problem{Model: m, T: T, N: demoSteps, BC: runtime.Periodic,
+		in := lagrt.Signal{Func: f}
+		sol, err := lagrt.Solve(&lagrt.Problem{Model: m, T: T, N: demoSteps, BC: lagrt.Periodic,
 			Theta: teacher, Input: in}, nil)
 		if err != nil {
 			return nil, fmt.Errorf("demo: teacher solve: %v", err)
@@ -69,7 +69,7 @@ func demoData(u *compiler.Unit, m runtime.Model, seed uint64) (*runtime.Dataset,
 		for k := range target {
 			target[k] = append([]float64(nil), sol.Q[k]...)
 		}
-		d.Samples = append(d.Samples, runtime.Sample{Input: in, Target: runtime.Signal{Samples: target}})
+		d.Samples = append(d.Samples, lagrt.Sample{Input: in, Target: lagrt.Signal{Samples: target}})
 	}
 	return d, nil
 }

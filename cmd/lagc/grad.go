@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 func init() {
@@ -38,7 +38,7 @@ func gradFlags() (*flag.FlagSet, *problemFlags, *gradOpts) {
 	pf.register(fs)
 	g := new(gradOpts)
 	fs.StringVar(&g.method, "method", "centered", "gradient `method`: centered, ep, adjoint or fd")
-	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators (default %g)", runtime.DefaultBeta))
+	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators (default %g)", lagrt.DefaultBeta))
 	return fs, pf, g
 }
 
@@ -69,7 +69,7 @@ func runGrad(c *cli, args []string) error {
 	if pf.format != "json" && pf.format != "csv" {
 		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
 	}
-	method, err := runtime.ParseMethod(g.method)
+	method, err := lagrt.ParseMethod(g.method)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -93,7 +93,7 @@ func runGrad(c *cli, args []string) error {
 	}
 	opt := pf.options()
 	opt.Beta = g.beta
-	res, err := runtime.ComputeGradient(pr, method, opt)
+	res, err := lagrt.ComputeGradient(pr, method, opt)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 func main() {
@@ -228,5 +228,5 @@ func versionString() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		v = bi.Main.Version
 	}
-	return fmt.Sprintf("lagc %s (generated-code contract %d)", v, runtime.GenVersion)
+	return fmt.Sprintf("lagc %s (generated-code contract %d)", v, lagrt.GenVersion)
 }

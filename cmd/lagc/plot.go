@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // plotSamples is how many samples get a trajectory picture.
@@ -22,7 +22,7 @@ const plotSamples = 3
 // sample<i>.png for the first samples: the trained free trajectory of every
 // coordinate (solid), the untrained one (thin), and the targets (dots),
 // against time.
-func writePlots(dir string, m runtime.Model, data *runtime.Dataset, initial []float64, res *runtime.TrainResult) error {
+func writePlots(dir string, m lagrt.Model, data *lagrt.Dataset, initial []float64, res *lagrt.TrainResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func writePlots(dir string, m runtime.Model, data *runtime.Dataset, initial []fl
 	return nil
 }
 
-func plotLoss(path string, res *runtime.TrainResult) error {
+func plotLoss(path string, res *lagrt.TrainResult) error {
 	p := plot.New()
 	p.Title.Text = "Training loss"
 	p.X.Label.Text = "epoch"
@@ -69,10 +69,10 @@ var palette = []color.Color{
 	color.RGBA{0x94, 0x67, 0xbd, 0xff}, color.RGBA{0x8c, 0x56, 0x4b, 0xff},
 }
 
-func plotSample(path string, m runtime.Model, data *runtime.Dataset, i int, initial, trained []float64) error {
+func plotSample(path string, m lagrt.Model, data *lagrt.Dataset, i int, initial, trained []float64) error {
 	info := m.Info()
-	solve := func(theta []float64) (*runtime.Solution, error) {
-		return runtime.Solve(data.Problem(m, i, theta), nil)
+	solve := func(theta []float64) (*lagrt.Solution, error) {
+		return lagrt.Solve(data.Problem(m, i, theta), nil)
 	}
 	after, err := solve(trained)
 	if err != nil {
@@ -87,7 +87,7 @@ func plotSample(path string, m runtime.Model, data *runtime.Dataset, i int, init
 	p.Legend.Top = true
 	p.Legend.XOffs = vg.Points(-4)
 	p.Add(plotter.NewGrid())
-	traj := func(sol *runtime.Solution, j int) plotter.XYs {
+	traj := func(sol *lagrt.Solution, j int) plotter.XYs {
 		pts := make(plotter.XYs, len(sol.Times))
 		for k, t := range sol.Times {
 			pts[k] = plotter.XY{X: t, Y: sol.Q[k][j]}

@@ -12,7 +12,7 @@ import (
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/dsl"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 	"github.com/lagc/lagc/symbolic"
 )
 
@@ -53,13 +53,13 @@ func (pf *problemFlags) register(fs *flag.FlagSet) {
 	fs.Var(&pf.inputs, "input", "input signal `name=expr` in t, e.g. u=0.5*cos(2*t); repeatable; unset inputs are 0")
 	fs.Var(&pf.targets, "target", "target signal `name=expr` in t, e.g. y=0.2*sin(3*t); repeatable")
 	fs.StringVar(&pf.format, "format", "json", "output `format`: json or csv")
-	fs.Float64Var(&pf.tol, "tol", 0, "Newton tolerance on the relative correction (default runtime.DefaultTol)")
-	fs.IntVar(&pf.maxIter, "maxiter", 0, "maximum Newton iterations (default runtime.DefaultMaxIter)")
+	fs.Float64Var(&pf.tol, "tol", 0, "Newton tolerance on the relative correction (default lagrt.DefaultTol)")
+	fs.IntVar(&pf.maxIter, "maxiter", 0, "maximum Newton iterations (default lagrt.DefaultMaxIter)")
 	fs.BoolVar(&pf.noCont, "no-continuation", false, "do not fall back to continuation in the horizon when Newton stalls")
 }
 
 // loadModel compiles a .lag file for the interpreter.
-func loadModel(path string) (*compiler.Unit, runtime.Model, error) {
+func loadModel(path string) (*compiler.Unit, lagrt.Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -73,14 +73,14 @@ func loadModel(path string) (*compiler.Unit, runtime.Model, error) {
 
 // problem builds the runtime problem the flags describe. targetsGiven
 // reports whether every target of the model has a signal.
-func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.Problem, targetsGiven bool, err error) {
+func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Problem, targetsGiven bool, err error) {
 	info := m.Info()
-	pr = &runtime.Problem{Model: m, N: pf.steps, T: pf.T}
+	pr = &lagrt.Problem{Model: m, N: pf.steps, T: pf.T}
 	switch pf.bc {
 	case "fixed":
-		pr.BC = runtime.Fixed
+		pr.BC = lagrt.Fixed
 	case "periodic":
-		pr.BC = runtime.Periodic
+		pr.BC = lagrt.Periodic
 	default:
 		return nil, false, usageError{fmt.Sprintf("--bc=%q: want fixed or periodic", pf.bc)}
 	}
@@ -90,7 +90,7 @@ func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.
 	if pf.steps < 2 || pf.steps > maxSteps {
 		return nil, false, usageError{fmt.Sprintf("--steps must be between 2 and %d", maxSteps)}
 	}
-	if pr.BC == runtime.Fixed {
+	if pr.BC == lagrt.Fixed {
 		if pf.q0 == "" || pf.qT == "" {
 			return nil, false, fmt.Errorf("fixed boundary conditions need --q0 and --qT (%d values each: %s)",
 				info.N(), strings.Join(info.Coords, ","))
@@ -130,8 +130,8 @@ func (pf *problemFlags) problem(u *compiler.Unit, m runtime.Model) (pr *runtime.
 	return pr, all, nil
 }
 
-func (pf *problemFlags) options() *runtime.Options {
-	return &runtime.Options{Tol: pf.tol, MaxIter: pf.maxIter, NoContinuation: pf.noCont}
+func (pf *problemFlags) options() *lagrt.Options {
+	return &lagrt.Options{Tol: pf.tol, MaxIter: pf.maxIter, NoContinuation: pf.noCont}
 }
 
 // parseVector parses n comma-separated numbers.
@@ -164,7 +164,7 @@ func elements(names []string, name string) []int {
 }
 
 // parseParams applies name=value settings to the model's defaults.
-func parseParams(info *runtime.Info, settings []string) ([]float64, error) {
+func parseParams(info *lagrt.Info, settings []string) ([]float64, error) {
 	theta := append([]float64(nil), info.Defaults...)
 	for _, s := range settings {
 		name, val, ok := strings.Cut(s, "=")
@@ -195,18 +195,18 @@ func list(names []string) string {
 }
 
 // signals compiles name=expr settings for the inputs or targets of u into
-// one runtime.Signal. It reports whether every element was given.
-func signals(u *compiler.Unit, kind string, names []string, settings []string) (runtime.Signal, bool, error) {
+// one lagrt.Signal. It reports whether every element was given.
+func signals(u *compiler.Unit, kind string, names []string, settings []string) (lagrt.Signal, bool, error) {
 	exprs := make([]string, len(names))
 	for _, s := range settings {
 		name, src, ok := strings.Cut(s, "=")
 		if !ok {
-			return runtime.Signal{}, false, fmt.Errorf("--%s=%s: want name=expression", kind, s)
+			return lagrt.Signal{}, false, fmt.Errorf("--%s=%s: want name=expression", kind, s)
 		}
 		name = strings.TrimSpace(name)
 		idx := elements(names, name)
 		if len(idx) == 0 {
-			return runtime.Signal{}, false, fmt.Errorf("--%s=%s: unknown %s %q (%ss: %s)", kind, s, kind, name, kind, list(names))
+			return lagrt.Signal{}, false, fmt.Errorf("--%s=%s: unknown %s %q (%ss: %s)", kind, s, kind, name, kind, list(names))
 		}
 		for _, i := range idx {
 			exprs[i] = src
@@ -214,9 +214,9 @@ func signals(u *compiler.Unit, kind string, names []string, settings []string) (
 	}
 	f, all, err := compileSignals(u.Model, "--"+kind+"="+"%s", names, exprs)
 	if err != nil {
-		return runtime.Signal{}, false, err
+		return lagrt.Signal{}, false, err
 	}
-	return runtime.Signal{Func: f}, all, nil
+	return lagrt.Signal{Func: f}, all, nil
 }
 
 // compileSignals compiles one expression of t per element (empty means

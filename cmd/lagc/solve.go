@@ -10,7 +10,7 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 func init() {
@@ -85,7 +85,7 @@ func runSolve(c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	sol, err := runtime.Solve(pr, pf.options())
+	sol, err := lagrt.Solve(pr, pf.options())
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ var (
 	space       = regexp.MustCompile(`\s+`)
 )
 
-func writeSolutionCSV(w io.Writer, info *runtime.Info, sol *runtime.Solution) error {
+func writeSolutionCSV(w io.Writer, info *lagrt.Info, sol *lagrt.Solution) error {
 	cw := csv.NewWriter(w)
 	header := []string{"t"}
 	header = append(header, info.Coords...)
@@ -165,7 +165,7 @@ func fmtFloat(x float64) string {
 // warnCondition prints a warning when the Hessian at the solution is
 // nearly singular: the trajectory is stationary, but it is sensitive to
 // the data and gradients through it are unreliable.
-func warnCondition(c *cli, sol *runtime.Solution) {
+func warnCondition(c *cli, sol *lagrt.Solution) {
 	if sol.RCond > 0 && sol.RCond < 1e-8 {
 		fmt.Fprintf(c.stderr, "lagc: warning: the Hessian at the solution is nearly singular (reciprocal condition %.1e): "+
 			"the horizon is probably close to a conjugate point; results are sensitive to the data\n", sol.RCond)

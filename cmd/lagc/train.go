@@ -18,7 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lagc/lagc/compiler"
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 func init() {
@@ -66,7 +66,7 @@ func trainFlags() (*flag.FlagSet, *trainOpts) {
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&o.momentum, "momentum", 0.9, "momentum of sgd")
 	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly)")
-	fs.Float64Var(&o.beta, "beta", 0, fmt.Sprintf("nudging strength β of EP (default %g)", runtime.DefaultBeta))
+	fs.Float64Var(&o.beta, "beta", 0, fmt.Sprintf("nudging strength β of EP (default %g)", lagrt.DefaultBeta))
 	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines (default GOMAXPROCS)")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
 	fs.Float64Var(&o.jitter, "jitter", 0, "perturb the initial parameters by this relative random amount")
@@ -91,22 +91,22 @@ func runTrain(c *cli, args []string) error {
 	if len(pos) > 1 {
 		return usageError{"expected at most one FILE.lag"}
 	}
-	method, err := runtime.ParseMethod(o.method)
+	method, err := lagrt.ParseMethod(o.method)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	var optim runtime.Optimizer
+	var optim lagrt.Optimizer
 	switch o.optimizer {
 	case "adam":
 		if o.lr == 0 {
 			o.lr = 0.05
 		}
-		optim = runtime.NewAdam(o.lr)
+		optim = lagrt.NewAdam(o.lr)
 	case "sgd":
 		if o.lr == 0 {
 			o.lr = 0.01
 		}
-		optim = runtime.NewSGD(o.lr, o.momentum)
+		optim = lagrt.NewSGD(o.lr, o.momentum)
 	default:
 		return usageError{fmt.Sprintf("--optimizer=%q: want adam or sgd", o.optimizer)}
 	}
@@ -116,8 +116,8 @@ func runTrain(c *cli, args []string) error {
 
 	var (
 		u    *compiler.Unit
-		m    runtime.Model
-		data *runtime.Dataset
+		m    lagrt.Model
+		data *lagrt.Dataset
 		name string
 	)
 	if len(pos) == 0 {
@@ -169,9 +169,9 @@ func runTrain(c *cli, args []string) error {
 	fmt.Fprintf(prog.w, "training %s: %d parameters, %d samples, %s gradients, %s, %d epochs\n",
 		name, info.P(), len(data.Samples), method, optim.Name(), o.epochs)
 	initial := append([]float64(nil), theta...)
-	res, err := runtime.Train(ctx, m, data, theta, &runtime.TrainOptions{
+	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
 		Method:     method,
-		Solver:     &runtime.Options{Beta: o.beta},
+		Solver:     &lagrt.Options{Beta: o.beta},
 		Optimizer:  optim,
 		Epochs:     o.epochs,
 		Workers:    o.workers,
@@ -185,7 +185,7 @@ func runTrain(c *cli, args []string) error {
 	if res == nil {
 		return err
 	}
-	stopped := errors.Is(err, runtime.ErrStopped)
+	stopped := errors.Is(err, lagrt.ErrStopped)
 	// Whatever happened, save what we have.
 	if o.out != "" {
 		if werr := writeParams(o.out, info, res.Theta); werr != nil {
@@ -232,7 +232,7 @@ func runTrain(c *cli, args []string) error {
 }
 
 // initialParams combines defaults, --init, --param and --jitter.
-func initialParams(info *runtime.Info, o *trainOpts) ([]float64, error) {
+func initialParams(info *lagrt.Info, o *trainOpts) ([]float64, error) {
 	theta := append([]float64(nil), info.Defaults...)
 	if o.init != "" {
 		raw, err := os.ReadFile(o.init)
@@ -244,7 +244,7 @@ func initialParams(info *runtime.Info, o *trainOpts) ([]float64, error) {
 			return nil, fmt.Errorf("%s: %v (want an object of parameter names to numbers)", o.init, err)
 		}
 		for _, name := range sortedKeys(vals) {
-			i := runtime.Index(info.Params, name)
+			i := lagrt.Index(info.Params, name)
 			if i < 0 {
 				return nil, fmt.Errorf("%s: unknown parameter %q (parameters: %s)", o.init, name, list(info.Params))
 			}
@@ -278,7 +278,7 @@ func checkWritable(path string) error {
 }
 
 // writeParams writes name → value JSON atomically.
-func writeParams(path string, info *runtime.Info, theta []float64) error {
+func writeParams(path string, info *lagrt.Info, theta []float64) error {
 	var b strings.Builder
 	b.WriteString("{\n")
 	for i, name := range info.Params {
@@ -293,7 +293,7 @@ func writeParams(path string, info *runtime.Info, theta []float64) error {
 	return writeAtomic(path, []byte(b.String()))
 }
 
-func writeHistory(path string, info *runtime.Info, hist []runtime.EpochStats) error {
+func writeHistory(path string, info *lagrt.Info, hist []lagrt.EpochStats) error {
 	var b strings.Builder
 	cw := csv.NewWriter(&b)
 	cw.Write(append([]string{"epoch", "loss", "grad_norm", "elapsed_s"}, info.Params...))
@@ -311,7 +311,7 @@ func writeHistory(path string, info *runtime.Info, hist []runtime.EpochStats) er
 
 // printParams lists the parameters before and after training, and the
 // values that generated the data when they are known (the demo).
-func printParams(w io.Writer, info *runtime.Info, before, after []float64, teacher map[string]float64) {
+func printParams(w io.Writer, info *lagrt.Info, before, after []float64, teacher map[string]float64) {
 	width := 0
 	for _, n := range info.Params {
 		width = max(width, len([]rune(n)))
@@ -351,7 +351,7 @@ func newProgress(w io.Writer, epochs int, quiet bool) *progress {
 // trainHook, if set (by tests), is called with each epoch number.
 var trainHook func(epoch int)
 
-func (p *progress) update(s *runtime.EpochStats) error {
+func (p *progress) update(s *lagrt.EpochStats) error {
 	if trainHook != nil {
 		trainHook(s.Epoch)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // TestDemoTrains runs the embedded demo as a user would and checks the
@@ -138,8 +138,8 @@ func TestTrainData(t *testing.T) {
 // TestProgress checks both progress styles: in place with carriage returns
 // on a terminal, throttled plain lines otherwise.
 func TestProgress(t *testing.T) {
-	stats := func(e int) *runtime.EpochStats {
-		return &runtime.EpochStats{Epoch: e, Loss: 1 / float64(e), GradNorm: 0.5, Elapsed: time.Duration(e) * time.Second}
+	stats := func(e int) *lagrt.EpochStats {
+		return &lagrt.EpochStats{Epoch: e, Loss: 1 / float64(e), GradNorm: 0.5, Elapsed: time.Duration(e) * time.Second}
 	}
 	var tty bytes.Buffer
 	p := &progress{w: &tty, tty: true, epochs: 3, every: 1}

@@ -7,7 +7,7 @@ import (
 	"log"
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 func main() {
@@ -22,24 +22,24 @@ func main() {
 	teacher := DefaultPendulumsParams()
 	teacher.Kappa = 1.2
 	const T, N = 2 * math.Pi / 2.2, 96
-	data := &runtime.Dataset{T: T, N: N, BC: runtime.Periodic}
+	data := &lagrt.Dataset{T: T, N: N, BC: lagrt.Periodic}
 	for _, a := range []float64{0.5, 1, 1.5, 2} {
-		input := runtime.Signal{Func: func(t float64, u []float64) { u[0] = a * math.Cos(2.2*t) }}
-		sol, err := runtime.Solve(&runtime.Problem{Model: model, T: T, N: N, BC: runtime.Periodic,
+		input := lagrt.Signal{Func: func(t float64, u []float64) { u[0] = a * math.Cos(2.2*t) }}
+		sol, err := lagrt.Solve(&lagrt.Problem{Model: model, T: T, N: N, BC: lagrt.Periodic,
 			Theta: teacher.Vector(), Input: input}, nil)
 		if err != nil {
 			log.Fatal(err)
 		}
-		data.Samples = append(data.Samples, runtime.Sample{Input: input, Target: runtime.Signal{Samples: sol.Q}})
+		data.Samples = append(data.Samples, lagrt.Sample{Input: input, Target: lagrt.Signal{Samples: sol.Q}})
 	}
 
 	// Train the coupling from the defaults declared in network.lag. The
 	// masses stay frozen: the angles alone determine only κ/m[1], not κ
 	// and m[1] separately.
 	start := DefaultPendulumsParams()
-	res, err := runtime.Train(context.Background(), model, data, start.Vector(), &runtime.TrainOptions{
-		Method:    runtime.EPCentered,
-		Optimizer: runtime.NewAdam(0.05),
+	res, err := lagrt.Train(context.Background(), model, data, start.Vector(), &lagrt.TrainOptions{
+		Method:    lagrt.EPCentered,
+		Optimizer: lagrt.NewAdam(0.05),
 		Epochs:    *epochs,
 		Frozen:    []string{"m"},
 	})

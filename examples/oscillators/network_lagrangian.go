@@ -5,18 +5,18 @@ package main
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Pendulums is the Lagrangian system Pendulums compiled from network.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -37,10 +37,10 @@ const (
 //	9.81*m[1]*sin(th[1]) + kappa*cos(th[1])*(sin(th[1]) - sin(th[0])) + ddot(th[1])*m[1] = 0
 type Pendulums struct{}
 
-var _ runtime.Model = Pendulums{}
+var _ lagrt.Model = Pendulums{}
 
 // PendulumsParams holds the parameters of Pendulums, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type PendulumsParams struct {
 	Kappa float64    // kappa
@@ -80,7 +80,7 @@ func (p *PendulumsParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var pendulumsInfo = runtime.Info{
+var pendulumsInfo = lagrt.Info{
 	Name:     "Pendulums",
 	Coords:   []string{"th[0]", "th[1]"},
 	Params:   []string{"kappa", "m[0]", "m[1]"},
@@ -91,14 +91,14 @@ var pendulumsInfo = runtime.Info{
 }
 
 // Info describes Pendulums. The result must not be modified.
-func (Pendulums) Info() *runtime.Info { return &pendulumsInfo }
+func (Pendulums) Info() *lagrt.Info { return &pendulumsInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Pendulums) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&pendulumsInfo, p)
+func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&pendulumsInfo, p)
 	q0 := p.Q[0]      // th[0]
 	q1 := p.Q[1]      // th[1]
 	v0 := p.V[0]      // dot(th[0])
@@ -110,7 +110,7 @@ func (Pendulums) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	y0 := p.Y[0]      // y[0]
 	y1 := p.Y[1]      // y[1]
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := v0 * v0
 	x1 := math.Cos(q0)
 	x2 := v1 * v1
@@ -138,11 +138,11 @@ func (Pendulums) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[1] = 0
 	out.Cth[2] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	x10 := th0 * x1 * x3
 	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - th0*(x1*x1)
 	out.Lqq[1] = x10
@@ -169,11 +169,11 @@ func (Pendulums) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = x1 * x6

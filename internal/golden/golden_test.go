@@ -10,20 +10,20 @@ import (
 	"github.com/lagc/lagc/internal/golden/double_pendulum"
 	"github.com/lagc/lagc/internal/golden/kepler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 var generated = []struct {
 	file  string
-	model runtime.Model
+	model lagrt.Model
 }{
 	{"double_pendulum.lag", double_pendulum.DoublePendulum{}},
 	{"chain.lag", chain.Chain{}},
 	{"kepler.lag", kepler.Kepler{}},
 }
 
-func interpreted(tb testing.TB, file string) runtime.Model {
+func interpreted(tb testing.TB, file string) lagrt.Model {
 	src, err := os.ReadFile("../../testdata/" + file)
 	if err != nil {
 		tb.Fatal(err)
@@ -37,9 +37,9 @@ func interpreted(tb testing.TB, file string) runtime.Model {
 
 func TestGeneratedZeroAlloc(t *testing.T) {
 	for _, g := range generated {
-		p := runtimetest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
-		out := runtime.NewOut(g.model.Info())
-		for _, lvl := range []runtime.Want{runtime.Level1, runtime.Level2, runtime.Level3} {
+		p := lagrttest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := lagrt.NewOut(g.model.Info())
+		for _, lvl := range []lagrt.Want{lagrt.Level1, lagrt.Level2, lagrt.Level3} {
 			if a := testing.AllocsPerRun(100, func() { g.model.Eval(lvl, p, out) }); a != 0 {
 				t.Errorf("%s: Eval(%b) allocates %v times", g.file, lvl, a)
 			}
@@ -51,11 +51,11 @@ func TestGeneratedDerivatives(t *testing.T) {
 	for _, g := range generated {
 		rng := rand.New(rand.NewPCG(3, 4))
 		for range 3 {
-			p := runtimetest.RandomPoint(g.model.Info(), rng)
-			if err := runtimetest.CheckDerivatives(g.model, p, 1e-6); err != nil {
+			p := lagrttest.RandomPoint(g.model.Info(), rng)
+			if err := lagrttest.CheckDerivatives(g.model, p, 1e-6); err != nil {
 				t.Errorf("%s: %v", g.file, err)
 			}
-			if err := runtimetest.CheckLevels(g.model, p); err != nil {
+			if err := lagrttest.CheckLevels(g.model, p); err != nil {
 				t.Errorf("%s: %v", g.file, err)
 			}
 		}
@@ -63,18 +63,18 @@ func TestGeneratedDerivatives(t *testing.T) {
 }
 
 // BenchmarkEval compares generated and interpreted evaluation of the
-// Newton kernel (runtime.Level2).
+// Newton kernel (lagrt.Level2).
 func BenchmarkEval(b *testing.B) {
 	for _, g := range generated {
-		p := runtimetest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
-		out := runtime.NewOut(g.model.Info())
+		p := lagrttest.RandomPoint(g.model.Info(), rand.New(rand.NewPCG(1, 1)))
+		out := lagrt.NewOut(g.model.Info())
 		for _, impl := range []struct {
 			name string
-			m    runtime.Model
+			m    lagrt.Model
 		}{{"generated", g.model}, {"interpreted", interpreted(b, g.file)}} {
 			b.Run(g.file+"/"+impl.name, func(b *testing.B) {
 				for b.Loop() {
-					impl.m.Eval(runtime.Level2, p, out)
+					impl.m.Eval(lagrt.Level2, p, out)
 				}
 			})
 		}

@@ -3,18 +3,18 @@
 package chain
 
 import (
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Chain is the Lagrangian system Chain compiled from chain.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -39,10 +39,10 @@ const (
 //	k[3]*x[3] - c*(x[2] - x[3]) + ddot(x[3])*m = 0
 type Chain struct{}
 
-var _ runtime.Model = Chain{}
+var _ lagrt.Model = Chain{}
 
 // ChainParams holds the parameters of Chain, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type ChainParams struct {
 	M float64    // m
@@ -86,7 +86,7 @@ func (p *ChainParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var chainInfo = runtime.Info{
+var chainInfo = lagrt.Info{
 	Name:     "Chain",
 	Coords:   []string{"x[0]", "x[1]", "x[2]", "x[3]"},
 	Params:   []string{"m", "k[0]", "k[1]", "k[2]", "k[3]", "c"},
@@ -97,14 +97,14 @@ var chainInfo = runtime.Info{
 }
 
 // Info describes Chain. The result must not be modified.
-func (Chain) Info() *runtime.Info { return &chainInfo }
+func (Chain) Info() *lagrt.Info { return &chainInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&chainInfo, p)
+func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&chainInfo, p)
 	q0 := p.Q[0]      // x[0]
 	q1 := p.Q[1]      // x[1]
 	q2 := p.Q[2]      // x[2]
@@ -122,7 +122,7 @@ func (Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := v0 * v0
 	x1 := q0 * q0
 	x2 := v1 * v1
@@ -172,11 +172,11 @@ func (Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[4] = 0
 	out.Cth[5] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	x18 := -th5
 	x19 := -2 * th5
 	out.Lqq[0] = -th1 + x18
@@ -276,11 +276,11 @@ func (Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cvv[14] = 0
 	out.Cvv[15] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	x20 := -q0
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0

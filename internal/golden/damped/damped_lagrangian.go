@@ -5,18 +5,18 @@ package damped
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Damped is the Lagrangian system Damped compiled from damped.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -31,10 +31,10 @@ const (
 //	dot(q)*gamma*m*exp(gamma*t) + ddot(q)*m*exp(gamma*t) + k*q*exp(gamma*t) = 0
 type Damped struct{}
 
-var _ runtime.Model = Damped{}
+var _ lagrt.Model = Damped{}
 
 // DampedParams holds the parameters of Damped, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type DampedParams struct {
 	M     float64 // m
@@ -74,7 +74,7 @@ func (p *DampedParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var dampedInfo = runtime.Info{
+var dampedInfo = lagrt.Info{
 	Name:     "Damped",
 	Coords:   []string{"q"},
 	Params:   []string{"m", "k", "gamma"},
@@ -85,14 +85,14 @@ var dampedInfo = runtime.Info{
 }
 
 // Info describes Damped. The result must not be modified.
-func (Damped) Info() *runtime.Info { return &dampedInfo }
+func (Damped) Info() *lagrt.Info { return &dampedInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Damped) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&dampedInfo, p)
+func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&dampedInfo, p)
 	t := p.T          // t
 	q0 := p.Q[0]      // q
 	v0 := p.V[0]      // dot(q)
@@ -100,7 +100,7 @@ func (Damped) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	th1 := p.Theta[1] // k
 	th2 := p.Theta[2] // gamma
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := math.Exp(th2 * t)
 	x1 := v0 * v0
 	x2 := q0 * q0
@@ -118,11 +118,11 @@ func (Damped) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[1] = 0
 	out.Cth[2] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	out.Lqq[0] = -th1 * x0
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0 * x0
@@ -130,11 +130,11 @@ func (Damped) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = th0 * th2 * v0 * x0
 	out.Lthq[0] = 0
 	out.Lthq[1] = -q0 * x0

@@ -5,18 +5,18 @@ package double_pendulum
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // DoublePendulum is the Lagrangian system DoublePendulum compiled from double_pendulum.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -37,10 +37,10 @@ const (
 //	9.81*l2*m2*sin(th2) + ddot(th1)*l1*l2*m2*(sin(th1)*sin(th2) + cos(th1)*cos(th2)) + ddot(th2)*l2^2*m2 - dot(th1)^2*l1*l2*m2*(cos(th2)*sin(th1) - cos(th1)*sin(th2)) = 0
 type DoublePendulum struct{}
 
-var _ runtime.Model = DoublePendulum{}
+var _ lagrt.Model = DoublePendulum{}
 
 // DoublePendulumParams holds the parameters of DoublePendulum, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type DoublePendulumParams struct {
 	M1 float64 // m1
@@ -84,7 +84,7 @@ func (p *DoublePendulumParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var doublePendulumInfo = runtime.Info{
+var doublePendulumInfo = lagrt.Info{
 	Name:     "DoublePendulum",
 	Coords:   []string{"th1", "th2"},
 	Params:   []string{"m1", "m2", "l1", "l2"},
@@ -95,14 +95,14 @@ var doublePendulumInfo = runtime.Info{
 }
 
 // Info describes DoublePendulum. The result must not be modified.
-func (DoublePendulum) Info() *runtime.Info { return &doublePendulumInfo }
+func (DoublePendulum) Info() *lagrt.Info { return &doublePendulumInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (DoublePendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&doublePendulumInfo, p)
+func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&doublePendulumInfo, p)
 	q0 := p.Q[0]      // th1
 	q1 := p.Q[1]      // th2
 	v0 := p.V[0]      // dot(th1)
@@ -113,7 +113,7 @@ func (DoublePendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	th3 := p.Theta[3] // l2
 	y0 := p.Y[0]      // y
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := th2 * th2
 	x1 := v0 * v0
 	x2 := math.Cos(q0)
@@ -153,11 +153,11 @@ func (DoublePendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[2] = 0
 	out.Cth[3] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	x20 := x6*x7 + x2*x3
 	x21 := th1 * th2 * th3 * v0 * v1 * x20
 	x22 := x6*x3 - x2*x7
@@ -187,11 +187,11 @@ func (DoublePendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	x24 := -9.81 * th2 * x6
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0

@@ -5,18 +5,18 @@ package duffing
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Duffing is the Lagrangian system Duffing compiled from duffing.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -35,10 +35,10 @@ const (
 //	ddot(q) - u + alpha*q + beta*q^3 = 0
 type Duffing struct{}
 
-var _ runtime.Model = Duffing{}
+var _ lagrt.Model = Duffing{}
 
 // DuffingParams holds the parameters of Duffing, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type DuffingParams struct {
 	Alpha float64 // alpha
@@ -74,7 +74,7 @@ func (p *DuffingParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var duffingInfo = runtime.Info{
+var duffingInfo = lagrt.Info{
 	Name:     "Duffing",
 	Coords:   []string{"q"},
 	Params:   []string{"alpha", "beta"},
@@ -85,14 +85,14 @@ var duffingInfo = runtime.Info{
 }
 
 // Info describes Duffing. The result must not be modified.
-func (Duffing) Info() *runtime.Info { return &duffingInfo }
+func (Duffing) Info() *lagrt.Info { return &duffingInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Duffing) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&duffingInfo, p)
+func (Duffing) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&duffingInfo, p)
 	q0 := p.Q[0]      // q
 	v0 := p.V[0]      // dot(q)
 	th0 := p.Theta[0] // alpha
@@ -100,7 +100,7 @@ func (Duffing) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // u
 	y0 := p.Y[0]      // y
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := q0 * q0
 	x1 := math.Pow(q0, 4)
 	x2 := q0 * q0 * q0
@@ -116,11 +116,11 @@ func (Duffing) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[0] = 0
 	out.Cth[1] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	out.Lqq[0] = -th0 - 3*th1*x0
 	out.Lqv[0] = 0
 	out.Lvv[0] = 1
@@ -128,11 +128,11 @@ func (Duffing) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = -q0
 	out.Lthq[1] = -x2

@@ -3,18 +3,18 @@
 package harmonic
 
 import (
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // HarmonicOscillator is the Lagrangian system HarmonicOscillator compiled from harmonic.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -33,10 +33,10 @@ const (
 //	ddot(q)*m + k*q = 0
 type HarmonicOscillator struct{}
 
-var _ runtime.Model = HarmonicOscillator{}
+var _ lagrt.Model = HarmonicOscillator{}
 
 // HarmonicOscillatorParams holds the parameters of HarmonicOscillator, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type HarmonicOscillatorParams struct {
 	M float64 // m
@@ -72,7 +72,7 @@ func (p *HarmonicOscillatorParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var harmonicOscillatorInfo = runtime.Info{
+var harmonicOscillatorInfo = lagrt.Info{
 	Name:     "HarmonicOscillator",
 	Coords:   []string{"q"},
 	Params:   []string{"m", "k"},
@@ -83,21 +83,21 @@ var harmonicOscillatorInfo = runtime.Info{
 }
 
 // Info describes HarmonicOscillator. The result must not be modified.
-func (HarmonicOscillator) Info() *runtime.Info { return &harmonicOscillatorInfo }
+func (HarmonicOscillator) Info() *lagrt.Info { return &harmonicOscillatorInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (HarmonicOscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&harmonicOscillatorInfo, p)
+func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&harmonicOscillatorInfo, p)
 	q0 := p.Q[0]      // q
 	v0 := p.V[0]      // dot(q)
 	th0 := p.Theta[0] // m
 	th1 := p.Theta[1] // k
 	y0 := p.Y[0]      // y
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := v0 * v0
 	x1 := q0 * q0
 	x2 := q0 - y0
@@ -112,11 +112,11 @@ func (HarmonicOscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Ou
 	out.Cth[0] = 0
 	out.Cth[1] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	out.Lqq[0] = -th1
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0
@@ -124,11 +124,11 @@ func (HarmonicOscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Ou
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = 0
 	out.Lthq[1] = -q0

@@ -5,18 +5,18 @@ package kepler
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Kepler is the Lagrangian system Kepler compiled from kepler.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -33,10 +33,10 @@ const (
 //	ddot(φ)*r^2 + 2*dot(r)*dot(φ)*r = 0
 type Kepler struct{}
 
-var _ runtime.Model = Kepler{}
+var _ lagrt.Model = Kepler{}
 
 // KeplerParams holds the parameters of Kepler, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type KeplerParams struct {
 	Mu float64 // mu
@@ -68,7 +68,7 @@ func (p *KeplerParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var keplerInfo = runtime.Info{
+var keplerInfo = lagrt.Info{
 	Name:     "Kepler",
 	Coords:   []string{"r", "φ"},
 	Params:   []string{"mu"},
@@ -79,20 +79,20 @@ var keplerInfo = runtime.Info{
 }
 
 // Info describes Kepler. The result must not be modified.
-func (Kepler) Info() *runtime.Info { return &keplerInfo }
+func (Kepler) Info() *lagrt.Info { return &keplerInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Kepler) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&keplerInfo, p)
+func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&keplerInfo, p)
 	q0 := p.Q[0]      // r
 	v0 := p.V[0]      // dot(r)
 	v1 := p.V[1]      // dot(φ)
 	th0 := p.Theta[0] // mu
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := q0 * q0
 	x1 := v1 * v1
 	x2 := 1 / q0
@@ -110,11 +110,11 @@ func (Kepler) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cv[1] = 0
 	out.Cth[0] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	out.Lqq[0] = x1 + 2*th0*math.Pow(q0, -3)
 	out.Lqq[1] = 0
 	out.Lqq[2] = 0
@@ -140,11 +140,11 @@ func (Kepler) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = 0
 	out.Lvt[1] = 0
 	out.Lthq[0] = -x3

@@ -3,18 +3,18 @@
 package keywords
 
 import (
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Keywords is the Lagrangian system Keywords compiled from keywords.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -35,10 +35,10 @@ const (
 //	func*(map[0] + map[1]) + ddot(string)*len = 0
 type Keywords struct{}
 
-var _ runtime.Model = Keywords{}
+var _ lagrt.Model = Keywords{}
 
 // KeywordsParams holds the parameters of Keywords, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type KeywordsParams struct {
 	Type float64    // type
@@ -82,7 +82,7 @@ func (p *KeywordsParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var keywordsInfo = runtime.Info{
+var keywordsInfo = lagrt.Info{
 	Name:     "Keywords",
 	Coords:   []string{"func", "string"},
 	Params:   []string{"type", "len", "map[0]", "map[1]"},
@@ -93,14 +93,14 @@ var keywordsInfo = runtime.Info{
 }
 
 // Info describes Keywords. The result must not be modified.
-func (Keywords) Info() *runtime.Info { return &keywordsInfo }
+func (Keywords) Info() *lagrt.Info { return &keywordsInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Keywords) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&keywordsInfo, p)
+func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&keywordsInfo, p)
 	q0 := p.Q[0]      // func
 	q1 := p.Q[1]      // string
 	v0 := p.V[0]      // dot(func)
@@ -112,7 +112,7 @@ func (Keywords) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	u0 := p.U[0]      // chan
 	y0 := p.Y[0]      // var
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := v0 * v0
 	x1 := v1 * v1
 	x2 := th2 + th3
@@ -137,11 +137,11 @@ func (Keywords) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[2] = 0
 	out.Cth[3] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	x5 := -th2 - th3
 	out.Lqq[0] = 0
 	out.Lqq[1] = x5
@@ -168,11 +168,11 @@ func (Keywords) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cvv[2] = 0
 	out.Cvv[3] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	x6 := -q1
 	x7 := -q0
 	out.Lvt[0] = 0

@@ -5,18 +5,18 @@ package pendulum
 import (
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = runtime.EnforceVersion(1 - runtime.MinVersion)
-	_ = runtime.EnforceVersion(runtime.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
 )
 
 // Pendulum is the Lagrangian system Pendulum compiled from pendulum.lag.
-// It implements runtime.Model.
+// It implements lagrt.Model.
 //
 // Lagrangian:
 //
@@ -31,10 +31,10 @@ const (
 //	ddot(th)*l^2*m + 9.81*l*m*sin(th) = 0
 type Pendulum struct{}
 
-var _ runtime.Model = Pendulum{}
+var _ lagrt.Model = Pendulum{}
 
 // PendulumParams holds the parameters of Pendulum, one field per declaration.
-// The flat vector θ of runtime.Point lists them in declaration order,
+// The flat vector θ of lagrt.Point lists them in declaration order,
 // arrays in row-major order.
 type PendulumParams struct {
 	M float64 // m
@@ -70,7 +70,7 @@ func (p *PendulumParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var pendulumInfo = runtime.Info{
+var pendulumInfo = lagrt.Info{
 	Name:     "Pendulum",
 	Coords:   []string{"th"},
 	Params:   []string{"m", "l"},
@@ -81,20 +81,20 @@ var pendulumInfo = runtime.Info{
 }
 
 // Info describes Pendulum. The result must not be modified.
-func (Pendulum) Info() *runtime.Info { return &pendulumInfo }
+func (Pendulum) Info() *lagrt.Info { return &pendulumInfo }
 
 // Eval evaluates the quantities in w at p into out (allocated with
-// runtime.NewOut), sharing common subexpressions. It computes the
+// lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
-func (Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&pendulumInfo, p)
+func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&pendulumInfo, p)
 	q0 := p.Q[0]      // th
 	v0 := p.V[0]      // dot(th)
 	th0 := p.Theta[0] // m
 	th1 := p.Theta[1] // l
 
-	// Values and first derivatives (runtime.Level1).
+	// Values and first derivatives (lagrt.Level1).
 	x0 := th1 * th1
 	x1 := v0 * v0
 	x2 := math.Cos(q0)
@@ -110,11 +110,11 @@ func (Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[0] = 0
 	out.Cth[1] = 0
 
-	if w&^runtime.Level1 == 0 {
+	if w&^lagrt.Level1 == 0 {
 		return
 	}
 
-	// Second derivatives in q and v, for Newton's method (runtime.Level2).
+	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
 	out.Lqq[0] = -9.81 * th0 * th1 * x2
 	out.Lqv[0] = 0
 	out.Lvv[0] = th0 * x0
@@ -122,11 +122,11 @@ func (Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
 
-	if w&^runtime.Level2 == 0 {
+	if w&^lagrt.Level2 == 0 {
 		return
 	}
 
-	// Everything else (runtime.Level3).
+	// Everything else (lagrt.Level3).
 	out.Lvt[0] = 0
 	out.Lthq[0] = -9.81 * th1 * x3
 	out.Lthq[1] = -9.81 * th0 * x3

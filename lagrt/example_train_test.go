@@ -1,4 +1,4 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"context"
@@ -8,18 +8,18 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 // teacherData returns samples of a harmonic oscillator with fixed ends whose
 // targets are the trajectories of a teacher with stiffness k = 2.
-func teacherData() *runtime.Dataset {
-	teacher := runtimetest.NewOscillator(1, 2) // θ = (m, k)
-	data := &runtime.Dataset{T: 1.5, N: 50, BC: runtime.Fixed}
+func teacherData() *lagrt.Dataset {
+	teacher := lagrttest.NewOscillator(1, 2) // θ = (m, k)
+	data := &lagrt.Dataset{T: 1.5, N: 50, BC: lagrt.Fixed}
 	for i, ends := range [][2]float64{{0.5, 0.2}, {-0.3, 0.6}, {0.1, -0.4}} {
-		data.Samples = append(data.Samples, runtime.Sample{Q0: []float64{ends[0]}, QT: []float64{ends[1]}})
-		sol, err := runtime.Solve(data.Problem(teacher, i, nil), nil)
+		data.Samples = append(data.Samples, lagrt.Sample{Q0: []float64{ends[0]}, QT: []float64{ends[1]}})
+		sol, err := lagrt.Solve(data.Problem(teacher, i, nil), nil)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -29,14 +29,14 @@ func teacherData() *runtime.Dataset {
 }
 
 // Train a model's stiffness to reproduce a teacher's trajectories. With a
-// generated model, replace runtimetest.NewOscillator(1, 1) by the
+// generated model, replace lagrttest.NewOscillator(1, 1) by the
 // generated constructor.
 func ExampleTrain() {
 	data := teacherData()
-	student := runtimetest.NewOscillator(1, 1) // starts at k = 1
-	res, err := runtime.Train(context.Background(), student, data, nil, &runtime.TrainOptions{
-		Method:    runtime.EPCentered,
-		Optimizer: runtime.NewAdam(0.05),
+	student := lagrttest.NewOscillator(1, 1) // starts at k = 1
+	res, err := lagrt.Train(context.Background(), student, data, nil, &lagrt.TrainOptions{
+		Method:    lagrt.EPCentered,
+		Optimizer: lagrt.NewAdam(0.05),
 		Epochs:    200,
 		Frozen:    []string{"m"}, // the trajectories depend on k/m only
 	})
@@ -54,18 +54,18 @@ func ExampleTrain() {
 func ExampleTrain_progress() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := runtime.Train(ctx, runtimetest.NewOscillator(1, 1), teacherData(), nil, &runtime.TrainOptions{
-		Optimizer: runtime.NewSGD(20, 0.5),
+	res, err := lagrt.Train(ctx, lagrttest.NewOscillator(1, 1), teacherData(), nil, &lagrt.TrainOptions{
+		Optimizer: lagrt.NewSGD(20, 0.5),
 		Epochs:    20,
 		Frozen:    []string{"m"},
-		Progress: func(st *runtime.EpochStats) error {
+		Progress: func(st *lagrt.EpochStats) error {
 			if st.Epoch == 1 || st.Epoch%5 == 0 {
 				fmt.Printf("epoch %d: loss %.1e, k = %.2f\n", st.Epoch, st.Loss, st.Theta[1])
 			}
 			return nil
 		},
 	})
-	if errors.Is(err, runtime.ErrStopped) {
+	if errors.Is(err, lagrt.ErrStopped) {
 		fmt.Println("interrupted; saving", res.Theta)
 	} else if err != nil {
 		log.Fatal(err)
@@ -82,8 +82,8 @@ func ExampleTrain_progress() {
 
 // Evaluate the loss and its gradient once, as a CLI's "grad" command would.
 func ExampleLossGrad() {
-	loss, grad, err := runtime.LossGrad(context.Background(), runtimetest.NewOscillator(1, 1), teacherData(),
-		nil, runtime.Adjoint, nil, 0)
+	loss, grad, err := lagrt.LossGrad(context.Background(), lagrttest.NewOscillator(1, 1), teacherData(),
+		nil, lagrt.Adjoint, nil, 0)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,15 +1,15 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"math"
 	"testing"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // optimQuadratic runs steps of o on f(x) = ½ Σ a_i x_i² with a = (1, 4)
 // from x = (1, −0.5) and returns the iterates.
-func optimQuadratic(o runtime.Optimizer, steps int) [][]float64 {
+func optimQuadratic(o lagrt.Optimizer, steps int) [][]float64 {
 	a := []float64{1, 4}
 	x := []float64{1, -0.5}
 	var out [][]float64
@@ -34,14 +34,14 @@ func checkIterates(t *testing.T, name string, got, want [][]float64, tol float64
 
 // SGD with momentum: b ← μb + g, x ← x − lr·b (values by hand).
 func TestOptimSGD(t *testing.T) {
-	got := optimQuadratic(runtime.NewSGD(0.1, 0.9), 4)
+	got := optimQuadratic(lagrt.NewSGD(0.1, 0.9), 4)
 	want := [][]float64{{0.9, -0.3}, {0.72, 0}, {0.486, 0.27}, {0.2268, 0.405}}
 	checkIterates(t, "sgd", got, want, 1e-15)
 
 	// Without momentum it is plain gradient descent.
-	got = optimQuadratic(runtime.NewSGD(0.1, 0), 2)
+	got = optimQuadratic(lagrt.NewSGD(0.1, 0), 2)
 	checkIterates(t, "gd", got, [][]float64{{0.9, -0.3}, {0.81, -0.18}}, 1e-15)
-	if n := runtime.NewSGD(0.1, 0.9).Name(); n != "sgd(lr=0.1, momentum=0.9)" {
+	if n := lagrt.NewSGD(0.1, 0.9).Name(); n != "sgd(lr=0.1, momentum=0.9)" {
 		t.Errorf("name %q", n)
 	}
 }
@@ -49,7 +49,7 @@ func TestOptimSGD(t *testing.T) {
 // Adam with β1 = 0.9, β2 = 0.999, ε = 1e-8 (values from the formulas in
 // 40-digit decimal arithmetic).
 func TestOptimAdam(t *testing.T) {
-	o := runtime.NewAdam(0.1)
+	o := lagrt.NewAdam(0.1)
 	got := optimQuadratic(o, 3)
 	want := [][]float64{
 		{0.90000000099999999, -0.40000000049999999},
@@ -61,12 +61,12 @@ func TestOptimAdam(t *testing.T) {
 		t.Errorf("name %q", n)
 	}
 	// Explicit defaults give the same iterates, and Reset restarts.
-	o2 := &runtime.Adam{LR: 0.1, Beta1: runtime.DefaultAdamBeta1, Beta2: runtime.DefaultAdamBeta2, Eps: runtime.DefaultAdamEps}
+	o2 := &lagrt.Adam{LR: 0.1, Beta1: lagrt.DefaultAdamBeta1, Beta2: lagrt.DefaultAdamBeta2, Eps: lagrt.DefaultAdamEps}
 	checkIterates(t, "adam explicit", optimQuadratic(o2, 3), got, 0)
 	o2.Reset()
 	checkIterates(t, "adam reset", optimQuadratic(o2, 3), got, 0)
 	// The default learning rate.
-	if n := runtime.NewAdam(0).Name(); n != "adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)" {
+	if n := lagrt.NewAdam(0).Name(); n != "adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)" {
 		t.Errorf("name %q", n)
 	}
 }
@@ -74,7 +74,7 @@ func TestOptimAdam(t *testing.T) {
 // Zero gradient entries (frozen parameters) leave parameters unchanged,
 // even with accumulated momentum elsewhere.
 func TestOptimZeroGradient(t *testing.T) {
-	for _, o := range []runtime.Optimizer{runtime.NewSGD(0.1, 0.9), runtime.NewAdam(0.1)} {
+	for _, o := range []lagrt.Optimizer{lagrt.NewSGD(0.1, 0.9), lagrt.NewAdam(0.1)} {
 		x := []float64{1, 2}
 		for range 5 {
 			o.Step(x, []float64{x[0], 0})
@@ -92,5 +92,5 @@ func TestOptimMismatch(t *testing.T) {
 			t.Error("no panic")
 		}
 	}()
-	runtime.NewAdam(0.1).Step(make([]float64, 2), make([]float64, 3))
+	lagrt.NewAdam(0.1).Step(make([]float64, 2), make([]float64, 3))
 }

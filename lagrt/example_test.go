@@ -1,25 +1,25 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"fmt"
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // spring is a hand-written model: L = ½ m v² − ½ k q² with parameters
 // θ = (m, k) and cost c = ½ (q − y)² for a target y.
 type spring struct{}
 
-var springInfo = runtime.Info{
+var springInfo = lagrt.Info{
 	Name: "spring", Coords: []string{"q"}, Params: []string{"m", "k"},
 	Defaults: []float64{1, 4}, Targets: []string{"y"}, HasCost: true,
 }
 
-func (spring) Info() *runtime.Info { return &springInfo }
+func (spring) Info() *lagrt.Info { return &springInfo }
 
-func (spring) Eval(w runtime.Want, p *runtime.Point, o *runtime.Out) {
-	runtime.CheckPoint(&springInfo, p)
+func (spring) Eval(w lagrt.Want, p *lagrt.Point, o *lagrt.Out) {
+	lagrt.CheckPoint(&springInfo, p)
 	m, k, q, v := p.Theta[0], p.Theta[1], p.Q[0], p.V[0]
 	o.L, o.Lq[0], o.Lv[0] = m*v*v/2-k*q*q/2, -k*q, m*v
 	o.Lqq[0], o.Lqv[0], o.Lvv[0], o.Lvt[0] = -k, 0, m, 0
@@ -33,11 +33,11 @@ func (spring) Eval(w runtime.Want, p *runtime.Point, o *runtime.Out) {
 }
 
 func ExampleSolve() {
-	pr := &runtime.Problem{
+	pr := &lagrt.Problem{
 		Model: spring{}, T: 1, N: 100,
 		Q0: []float64{0}, QT: []float64{1}, // q(0) = 0, q(1) = 1
 	}
-	sol, err := runtime.Solve(pr, nil)
+	sol, err := lagrt.Solve(pr, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -54,13 +54,13 @@ func ExampleSolve() {
 }
 
 func ExampleComputeGradient() {
-	pr := &runtime.Problem{
+	pr := &lagrt.Problem{
 		Model: spring{}, T: 1, N: 100,
 		Q0: []float64{0}, QT: []float64{1},
-		Target: runtime.Signal{Func: func(t float64, y []float64) { y[0] = t }}, // y(t) = t
+		Target: lagrt.Signal{Func: func(t float64, y []float64) { y[0] = t }}, // y(t) = t
 	}
-	for _, m := range []runtime.Method{runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
-		g, err := runtime.ComputeGradient(pr, m, nil)
+	for _, m := range []lagrt.Method{lagrt.EPCentered, lagrt.Adjoint, lagrt.FiniteDiff} {
+		g, err := lagrt.ComputeGradient(pr, m, nil)
 		if err != nil {
 			fmt.Println(err)
 			return

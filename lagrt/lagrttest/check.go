@@ -1,4 +1,4 @@
-package runtimetest
+package lagrttest
 
 import (
 	"errors"
@@ -7,14 +7,14 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 	"gonum.org/v1/gonum/diff/fd"
 )
 
 // FDStep is the step of the central differences used by the checks.
 const FDStep = 1e-6
 
-func copyPoint(p *runtime.Point) *runtime.Point {
+func copyPoint(p *lagrt.Point) *lagrt.Point {
 	c := *p
 	c.Q = append([]float64(nil), p.Q...)
 	c.V = append([]float64(nil), p.V...)
@@ -29,12 +29,12 @@ func copyPoint(p *runtime.Point) *runtime.Point {
 // q, v, θ) with central finite differences of the quantity it derives
 // from (gonum's fd, step FDStep). An entry passes if
 // |got − want| ≤ tol·(1 + |want|). The returned error lists the failures.
-func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
+func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 	info := m.Info()
 	n, np := info.N(), info.P()
-	eval := func(pt *runtime.Point) *runtime.Out {
-		o := runtime.NewOut(info)
-		m.Eval(runtime.Level3, pt, o)
+	eval := func(pt *lagrt.Point) *lagrt.Out {
+		o := lagrt.NewOut(info)
+		m.Eval(lagrt.Level3, pt, o)
 		return o
 	}
 	base := eval(p)
@@ -45,11 +45,11 @@ func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
 		}
 	}
 	// vec selects the varied vector of a point; get reads a quantity.
-	type vec func(pt *runtime.Point) []float64
-	qv := func(pt *runtime.Point) []float64 { return pt.Q }
-	vv := func(pt *runtime.Point) []float64 { return pt.V }
-	tv := func(pt *runtime.Point) []float64 { return pt.Theta }
-	deriv := func(get func(*runtime.Out) float64, which vec, j int) float64 {
+	type vec func(pt *lagrt.Point) []float64
+	qv := func(pt *lagrt.Point) []float64 { return pt.Q }
+	vv := func(pt *lagrt.Point) []float64 { return pt.V }
+	tv := func(pt *lagrt.Point) []float64 { return pt.Theta }
+	deriv := func(get func(*lagrt.Out) float64, which vec, j int) float64 {
 		return fd.Derivative(func(x float64) float64 {
 			pt := copyPoint(p)
 			which(pt)[j] = x
@@ -58,17 +58,17 @@ func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
 	}
 	type first struct {
 		name  string
-		got   func(*runtime.Out) []float64
-		value func(*runtime.Out) float64
+		got   func(*lagrt.Out) []float64
+		value func(*lagrt.Out) float64
 		by    vec
 	}
 	for _, c := range []first{
-		{"Lq", func(o *runtime.Out) []float64 { return o.Lq }, func(o *runtime.Out) float64 { return o.L }, qv},
-		{"Lv", func(o *runtime.Out) []float64 { return o.Lv }, func(o *runtime.Out) float64 { return o.L }, vv},
-		{"Lth", func(o *runtime.Out) []float64 { return o.Lth }, func(o *runtime.Out) float64 { return o.L }, tv},
-		{"Cq", func(o *runtime.Out) []float64 { return o.Cq }, func(o *runtime.Out) float64 { return o.C }, qv},
-		{"Cv", func(o *runtime.Out) []float64 { return o.Cv }, func(o *runtime.Out) float64 { return o.C }, vv},
-		{"Cth", func(o *runtime.Out) []float64 { return o.Cth }, func(o *runtime.Out) float64 { return o.C }, tv},
+		{"Lq", func(o *lagrt.Out) []float64 { return o.Lq }, func(o *lagrt.Out) float64 { return o.L }, qv},
+		{"Lv", func(o *lagrt.Out) []float64 { return o.Lv }, func(o *lagrt.Out) float64 { return o.L }, vv},
+		{"Lth", func(o *lagrt.Out) []float64 { return o.Lth }, func(o *lagrt.Out) float64 { return o.L }, tv},
+		{"Cq", func(o *lagrt.Out) []float64 { return o.Cq }, func(o *lagrt.Out) float64 { return o.C }, qv},
+		{"Cv", func(o *lagrt.Out) []float64 { return o.Cv }, func(o *lagrt.Out) float64 { return o.C }, vv},
+		{"Cth", func(o *lagrt.Out) []float64 { return o.Cth }, func(o *lagrt.Out) float64 { return o.C }, tv},
 	} {
 		for j, g := range c.got(base) {
 			cmp(c.name, j, g, deriv(c.value, c.by, j))
@@ -77,25 +77,25 @@ func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
 	// Matrices: M[a*n+j] = ∂ first[a] / ∂ by[j].
 	type second struct {
 		name  string
-		got   func(*runtime.Out) []float64
-		first func(*runtime.Out) []float64
+		got   func(*lagrt.Out) []float64
+		first func(*lagrt.Out) []float64
 		rows  int
 		by    vec
 	}
 	for _, c := range []second{
-		{"Lqq", func(o *runtime.Out) []float64 { return o.Lqq }, func(o *runtime.Out) []float64 { return o.Lq }, n, qv},
-		{"Lqv", func(o *runtime.Out) []float64 { return o.Lqv }, func(o *runtime.Out) []float64 { return o.Lq }, n, vv},
-		{"Lvv", func(o *runtime.Out) []float64 { return o.Lvv }, func(o *runtime.Out) []float64 { return o.Lv }, n, vv},
-		{"Lthq", func(o *runtime.Out) []float64 { return o.Lthq }, func(o *runtime.Out) []float64 { return o.Lth }, np, qv},
-		{"Lthv", func(o *runtime.Out) []float64 { return o.Lthv }, func(o *runtime.Out) []float64 { return o.Lth }, np, vv},
-		{"Cqq", func(o *runtime.Out) []float64 { return o.Cqq }, func(o *runtime.Out) []float64 { return o.Cq }, n, qv},
-		{"Cqv", func(o *runtime.Out) []float64 { return o.Cqv }, func(o *runtime.Out) []float64 { return o.Cq }, n, vv},
-		{"Cvv", func(o *runtime.Out) []float64 { return o.Cvv }, func(o *runtime.Out) []float64 { return o.Cv }, n, vv},
+		{"Lqq", func(o *lagrt.Out) []float64 { return o.Lqq }, func(o *lagrt.Out) []float64 { return o.Lq }, n, qv},
+		{"Lqv", func(o *lagrt.Out) []float64 { return o.Lqv }, func(o *lagrt.Out) []float64 { return o.Lq }, n, vv},
+		{"Lvv", func(o *lagrt.Out) []float64 { return o.Lvv }, func(o *lagrt.Out) []float64 { return o.Lv }, n, vv},
+		{"Lthq", func(o *lagrt.Out) []float64 { return o.Lthq }, func(o *lagrt.Out) []float64 { return o.Lth }, np, qv},
+		{"Lthv", func(o *lagrt.Out) []float64 { return o.Lthv }, func(o *lagrt.Out) []float64 { return o.Lth }, np, vv},
+		{"Cqq", func(o *lagrt.Out) []float64 { return o.Cqq }, func(o *lagrt.Out) []float64 { return o.Cq }, n, qv},
+		{"Cqv", func(o *lagrt.Out) []float64 { return o.Cqv }, func(o *lagrt.Out) []float64 { return o.Cq }, n, vv},
+		{"Cvv", func(o *lagrt.Out) []float64 { return o.Cvv }, func(o *lagrt.Out) []float64 { return o.Cv }, n, vv},
 	} {
 		got := c.got(base)
 		for a := range c.rows {
 			for j := range n {
-				want := deriv(func(o *runtime.Out) float64 { return c.first(o)[a] }, c.by, j)
+				want := deriv(func(o *lagrt.Out) float64 { return c.first(o)[a] }, c.by, j)
 				cmp(c.name, a*n+j, got[a*n+j], want)
 			}
 		}
@@ -122,7 +122,7 @@ func CheckDerivatives(m runtime.Model, p *runtime.Point, tol float64) error {
 // It returns the largest |∂S/∂q_k| relative to the largest momentum scale
 // max(|p_k|, h|∂L/∂q|) and the largest relative difference between
 // sol.P[k] and ∂L_d(q_{k−1}, q_k)/∂q_k.
-func Stationarity(pr *runtime.Problem, sol *runtime.Solution) (resid, pErr float64) {
+func Stationarity(pr *lagrt.Problem, sol *lagrt.Solution) (resid, pErr float64) {
 	info := pr.Model.Info()
 	n, N, h := info.N(), pr.N, pr.T/float64(pr.N)
 	theta := pr.Theta
@@ -131,8 +131,8 @@ func Stationarity(pr *runtime.Problem, sol *runtime.Solution) (resid, pErr float
 	}
 	u := make([]float64, len(info.Inputs))
 	y := make([]float64, len(info.Targets))
-	o := runtime.NewOut(info)
-	sig := func(s *runtime.Signal, k int, dst []float64) {
+	o := lagrt.NewOut(info)
+	sig := func(s *lagrt.Signal, k int, dst []float64) {
 		switch {
 		case s.Func != nil:
 			s.Func((float64(k)+0.5)*h, dst)
@@ -154,16 +154,16 @@ func Stationarity(pr *runtime.Problem, sol *runtime.Solution) (resid, pErr float
 		}
 		sig(&pr.Input, k, u)
 		sig(&pr.Target, k, y)
-		pt := &runtime.Point{T: (float64(k) + 0.5) * h, Q: qbar, V: v, Theta: theta, U: u, Y: y}
-		pr.Model.Eval(runtime.WantL|runtime.WantC, pt, o)
+		pt := &lagrt.Point{T: (float64(k) + 0.5) * h, Q: qbar, V: v, Theta: theta, U: u, Y: y}
+		pr.Model.Eval(lagrt.WantL|lagrt.WantC, pt, o)
 		return h * (o.L + sol.Beta*o.C)
 	}
 	row := func(k int) []float64 { return append([]float64(nil), sol.Q[(k+N)%N]...) }
-	if pr.BC == runtime.Fixed {
+	if pr.BC == lagrt.Fixed {
 		row = func(k int) []float64 { return append([]float64(nil), sol.Q[k]...) }
 	}
 	first, last := 1, N-1
-	if pr.BC == runtime.Periodic {
+	if pr.BC == lagrt.Periodic {
 		first, last = 0, N-1
 	}
 	scale := 0.0
@@ -223,24 +223,24 @@ func RelErr(a, b []float64) float64 {
 //     (relative, RelErr), and takes at most 3 iterations per nudged solve;
 //   - the adjoint gradient agrees with finite differences over whole solves
 //     to fdTol.
-func CheckProblem(pr *runtime.Problem, opt *runtime.Options, epTol, fdTol float64) error {
+func CheckProblem(pr *lagrt.Problem, opt *lagrt.Options, epTol, fdTol float64) error {
 	var errs []error
-	sol, err := runtime.Solve(pr, opt)
+	sol, err := lagrt.Solve(pr, opt)
 	if err != nil {
 		return err
 	}
 	if r, p := Stationarity(pr, sol); r > 1e-6 || p > 1e-6 {
 		errs = append(errs, fmt.Errorf("free solution: relative stationarity residual %.3g, momentum error %.3g (want ≤ 1e-6)", r, p))
 	}
-	grads := map[runtime.Method]*runtime.Gradient{}
-	for _, m := range []runtime.Method{runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
-		g, err := runtime.ComputeGradient(pr, m, opt)
+	grads := map[lagrt.Method]*lagrt.Gradient{}
+	for _, m := range []lagrt.Method{lagrt.EPCentered, lagrt.Adjoint, lagrt.FiniteDiff} {
+		g, err := lagrt.ComputeGradient(pr, m, opt)
 		if err != nil {
 			return errors.Join(append(errs, fmt.Errorf("%v gradient: %w", m, err))...)
 		}
 		grads[m] = g
 	}
-	ep, adj, fdg := grads[runtime.EPCentered], grads[runtime.Adjoint], grads[runtime.FiniteDiff]
+	ep, adj, fdg := grads[lagrt.EPCentered], grads[lagrt.Adjoint], grads[lagrt.FiniteDiff]
 	if e := RelErr(ep.Grad, adj.Grad); !(e <= epTol) {
 		errs = append(errs, fmt.Errorf("centered EP %v vs adjoint %v: relative error %.3g > %g", ep.Grad, adj.Grad, e, epTol))
 	}
@@ -258,7 +258,7 @@ func CheckProblem(pr *runtime.Problem, opt *runtime.Options, epTol, fdTol float6
 // inputs and targets from [-1, 1], time from [0, 2], and parameters within
 // 20% of the model's defaults (defaults of 0 become values in [-0.1, 0.1]).
 // The caller provides the random source.
-func RandomPoint(info *runtime.Info, rng *rand.Rand) *runtime.Point {
+func RandomPoint(info *lagrt.Info, rng *rand.Rand) *lagrt.Point {
 	u := func(n int, off float64) []float64 {
 		s := make([]float64, n)
 		for i := range s {
@@ -266,7 +266,7 @@ func RandomPoint(info *runtime.Info, rng *rand.Rand) *runtime.Point {
 		}
 		return s
 	}
-	p := &runtime.Point{
+	p := &lagrt.Point{
 		T: 2 * rng.Float64(),
 		Q: u(info.N(), 1.5), V: u(info.N(), 0),
 		U: u(len(info.Inputs), 0), Y: u(len(info.Targets), 0),
@@ -281,13 +281,13 @@ func RandomPoint(info *runtime.Info, rng *rand.Rand) *runtime.Point {
 	return p
 }
 
-// CheckLevels checks that requests at runtime.Level1 and Level2 give
+// CheckLevels checks that requests at lagrt.Level1 and Level2 give
 // exactly the values Level3 gives for the quantities they include, so a
 // model's evaluation levels agree with each other.
-func CheckLevels(m runtime.Model, p *runtime.Point) error {
+func CheckLevels(m lagrt.Model, p *lagrt.Point) error {
 	info := m.Info()
-	full := runtime.NewOut(info)
-	m.Eval(runtime.Level3, p, full)
+	full := lagrt.NewOut(info)
+	m.Eval(lagrt.Level3, p, full)
 	var bad []string
 	same := func(lvl, name string, got, want []float64) {
 		for i := range got {
@@ -298,9 +298,9 @@ func CheckLevels(m runtime.Model, p *runtime.Point) error {
 	}
 	for _, lvl := range []struct {
 		name string
-		w    runtime.Want
-	}{{"Level1", runtime.Level1}, {"Level2", runtime.Level2}} {
-		o := runtime.NewOut(info)
+		w    lagrt.Want
+	}{{"Level1", lagrt.Level1}, {"Level2", lagrt.Level2}} {
+		o := lagrt.NewOut(info)
 		m.Eval(lvl.w, p, o)
 		same(lvl.name, "L", []float64{o.L, o.C}, []float64{full.L, full.C})
 		same(lvl.name, "Lq", o.Lq, full.Lq)
@@ -309,7 +309,7 @@ func CheckLevels(m runtime.Model, p *runtime.Point) error {
 		same(lvl.name, "Cq", o.Cq, full.Cq)
 		same(lvl.name, "Cv", o.Cv, full.Cv)
 		same(lvl.name, "Cth", o.Cth, full.Cth)
-		if lvl.w == runtime.Level2 {
+		if lvl.w == lagrt.Level2 {
 			same(lvl.name, "Lqq", o.Lqq, full.Lqq)
 			same(lvl.name, "Lqv", o.Lqv, full.Lqv)
 			same(lvl.name, "Lvv", o.Lvv, full.Lvv)

@@ -172,4 +172,4 @@
 // one Solver per goroutine and a shared Model. Shapes that do not match the
 // model are reported as ErrProblem by the solver and panic in Model.Eval
 // (CheckPoint).
-package runtime
+package lagrt

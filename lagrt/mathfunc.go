@@ -1,4 +1,4 @@
-package runtime
+package lagrt
 
 // Sign returns +1 if x > 0, -1 if x < 0 and 0 otherwise (also for NaN),
 // as symbolic.Program does. Generated code uses it for the derivative of

@@ -1,4 +1,4 @@
-package runtime
+package lagrt
 
 import "fmt"
 
@@ -6,8 +6,8 @@ import "fmt"
 // of protobuf-go's protoimpl. Every generated file contains
 //
 //	const (
-//		_ = runtime.EnforceVersion(GenVersion - runtime.MinVersion)
-//		_ = runtime.EnforceVersion(runtime.MaxVersion - GenVersion)
+//		_ = lagrt.EnforceVersion(GenVersion - lagrt.MinVersion)
+//		_ = lagrt.EnforceVersion(lagrt.MaxVersion - GenVersion)
 //	)
 //
 // with its own GenVersion literal. A negative constant does not convert to

@@ -1,11 +1,11 @@
-package runtime
+package lagrt
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	goruntime "runtime"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -229,7 +229,7 @@ func (e *Evaluator) eval(ctx context.Context, theta []float64, withGrad bool) (*
 	}
 	nw := e.Workers
 	if nw <= 0 {
-		nw = goruntime.GOMAXPROCS(0)
+		nw = runtime.GOMAXPROCS(0)
 	}
 	nw = min(nw, ns)
 	for len(e.workers) < nw {

@@ -1,4 +1,4 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"context"
@@ -10,23 +10,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 // trainOscData returns a dataset of ns fixed-end samples of the harmonic
 // oscillator whose targets are the free trajectories of a teacher with
 // m = 1 and stiffness kTeacher, so that the loss vanishes at k = kTeacher.
-func trainOscData(t testing.TB, kTeacher float64, ns, N int) *runtime.Dataset {
-	teacher := runtimetest.NewOscillator(1, kTeacher)
-	data := &runtime.Dataset{T: 1.5, N: N, BC: runtime.Fixed}
+func trainOscData(t testing.TB, kTeacher float64, ns, N int) *lagrt.Dataset {
+	teacher := lagrttest.NewOscillator(1, kTeacher)
+	data := &lagrt.Dataset{T: 1.5, N: N, BC: lagrt.Fixed}
 	for i := range ns {
-		s := runtime.Sample{Q0: []float64{0.5 - 0.3*float64(i)}, QT: []float64{0.2 + 0.25*float64(i%3)}}
+		s := lagrt.Sample{Q0: []float64{0.5 - 0.3*float64(i)}, QT: []float64{0.2 + 0.25*float64(i%3)}}
 		if i%2 == 1 {
 			s.T, s.N = 1.2, N+10 // own horizon and steps
 		}
 		data.Samples = append(data.Samples, s)
-		sol, err := runtime.Solve(data.Problem(teacher, i, nil), nil)
+		sol, err := lagrt.Solve(data.Problem(teacher, i, nil), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,17 +37,17 @@ func trainOscData(t testing.TB, kTeacher float64, ns, N int) *runtime.Dataset {
 
 // trainCoupledData is a nonlinear dataset (3-dof coupled system with a
 // quartic term) mixing fixed and periodic samples of several lengths.
-func trainCoupledData() (runtime.Model, *runtime.Dataset) {
+func trainCoupledData() (lagrt.Model, *lagrt.Dataset) {
 	K := [][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}
-	m := runtimetest.NewCoupled(K, 0.4, 0.5)
-	periodic := runtime.Periodic
-	data := &runtime.Dataset{T: 1, N: 60}
+	m := lagrttest.NewCoupled(K, 0.4, 0.5)
+	periodic := lagrt.Periodic
+	data := &lagrt.Dataset{T: 1, N: 60}
 	for i := range 7 {
 		a := 0.1 * float64(i+1)
-		s := runtime.Sample{
+		s := lagrt.Sample{
 			Q0: []float64{a, -0.2, 0.3}, QT: []float64{0.5, 2 * a, -0.1},
-			Input:  runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(3*t) }},
-			Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t+a) }},
+			Input:  lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(3*t) }},
+			Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t+a) }},
 		}
 		switch i % 3 {
 		case 1:
@@ -77,10 +77,10 @@ func bitsEqual(a, b []float64) bool {
 // any number of workers.
 func TestTrainDeterministicWorkers(t *testing.T) {
 	m, data := trainCoupledData()
-	var ref *runtime.TrainResult
+	var ref *lagrt.TrainResult
 	for _, w := range []int{1, 2, 5} {
-		res, err := runtime.Train(context.Background(), m, data, nil, &runtime.TrainOptions{
-			Method: runtime.EPCentered, Optimizer: runtime.NewAdam(0.02), Epochs: 4, Workers: w})
+		res, err := lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{
+			Method: lagrt.EPCentered, Optimizer: lagrt.NewAdam(0.02), Epochs: 4, Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestTrainDeterministicWorkers(t *testing.T) {
 	}
 	// One evaluation, reused by CLIs, agrees too.
 	for _, w := range []int{1, 3} {
-		loss, grad, err := runtime.LossGrad(context.Background(), m, data, nil, runtime.EPCentered, nil, w)
+		loss, grad, err := lagrt.LossGrad(context.Background(), m, data, nil, lagrt.EPCentered, nil, w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,9 +121,9 @@ func TestTrainDeterministicWorkers(t *testing.T) {
 // the solver tolerance.
 func TestTrainWarmStart(t *testing.T) {
 	m, data := trainCoupledData()
-	run := func(noWarm bool) *runtime.TrainResult {
-		res, err := runtime.Train(context.Background(), m, data, nil, &runtime.TrainOptions{
-			Method: runtime.Adjoint, Optimizer: runtime.NewAdam(0.01), Epochs: 5, Workers: 2, NoWarmStart: noWarm})
+	run := func(noWarm bool) *lagrt.TrainResult {
+		res, err := lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{
+			Method: lagrt.Adjoint, Optimizer: lagrt.NewAdam(0.01), Epochs: 5, Workers: 2, NoWarmStart: noWarm})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestTrainWarmStart(t *testing.T) {
 	if float64(iw) > 0.75*float64(ic) {
 		t.Errorf("epochs 2..5: warm starts took %d iterations, cold %d", iw, ic)
 	}
-	if e := runtimetest.RelErr(warm.Theta, cold.Theta); e > 1e-8 {
+	if e := lagrttest.RelErr(warm.Theta, cold.Theta); e > 1e-8 {
 		t.Errorf("warm and cold parameters differ by %.3g", e)
 	}
 }
@@ -155,17 +155,17 @@ func TestTrainWarmStart(t *testing.T) {
 func TestTrainOscillatorRecoversTeacher(t *testing.T) {
 	const kTeacher = 2.0
 	data := trainOscData(t, kTeacher, 4, 60)
-	m := runtimetest.NewOscillator(1, 1)
+	m := lagrttest.NewOscillator(1, 1)
 	for _, c := range []struct {
-		opt runtime.TrainOptions
+		opt lagrt.TrainOptions
 		tol float64
 	}{
-		{runtime.TrainOptions{Frozen: []string{"m"}, Optimizer: runtime.NewAdam(0.05)}, 1e-3},
-		{runtime.TrainOptions{FrozenIndices: []int{0}, Optimizer: runtime.NewSGD(20, 0.5)}, 1e-6},
+		{lagrt.TrainOptions{Frozen: []string{"m"}, Optimizer: lagrt.NewAdam(0.05)}, 1e-3},
+		{lagrt.TrainOptions{FrozenIndices: []int{0}, Optimizer: lagrt.NewSGD(20, 0.5)}, 1e-6},
 	} {
 		opt := c.opt
-		opt.Epochs, opt.Method = 150, runtime.EPCentered
-		res, err := runtime.Train(context.Background(), m, data, []float64{1, 1}, &opt)
+		opt.Epochs, opt.Method = 150, lagrt.EPCentered
+		res, err := lagrt.Train(context.Background(), m, data, []float64{1, 1}, &opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,25 +194,25 @@ func TestTrainOscillatorRecoversTeacher(t *testing.T) {
 // Centered EP and the adjoint give nearly the same parameter trajectory.
 func TestTrainCenteredMatchesAdjoint(t *testing.T) {
 	data := trainOscData(t, 2, 3, 50)
-	m := runtimetest.NewOscillator(1.1, 1.2)
-	run := func(meth runtime.Method) *runtime.TrainResult {
-		res, err := runtime.Train(context.Background(), m, data, nil, &runtime.TrainOptions{
-			Method: meth, Optimizer: runtime.NewSGD(2, 0.5), Epochs: 20,
-			Solver: &runtime.Options{Beta: 1e-3}})
+	m := lagrttest.NewOscillator(1.1, 1.2)
+	run := func(meth lagrt.Method) *lagrt.TrainResult {
+		res, err := lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{
+			Method: meth, Optimizer: lagrt.NewSGD(2, 0.5), Epochs: 20,
+			Solver: &lagrt.Options{Beta: 1e-3}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	ep, adj := run(runtime.EPCentered), run(runtime.Adjoint)
+	ep, adj := run(lagrt.EPCentered), run(lagrt.Adjoint)
 	worst, worstG := 0.0, 0.0
 	for e := range ep.History {
-		worst = max(worst, runtimetest.RelErr(ep.History[e].Theta, adj.History[e].Theta))
-		worstG = max(worstG, runtimetest.RelErr(ep.History[e].Grad, adj.History[e].Grad))
+		worst = max(worst, lagrttest.RelErr(ep.History[e].Theta, adj.History[e].Theta))
+		worstG = max(worstG, lagrttest.RelErr(ep.History[e].Grad, adj.History[e].Grad))
 		t.Logf("epoch %d: θ %v, |Δθ| rel %.2g, Δgrad rel %.2g", e+1, adj.History[e].Theta,
-			runtimetest.RelErr(ep.History[e].Theta, adj.History[e].Theta), runtimetest.RelErr(ep.History[e].Grad, adj.History[e].Grad))
+			lagrttest.RelErr(ep.History[e].Theta, adj.History[e].Theta), lagrttest.RelErr(ep.History[e].Grad, adj.History[e].Grad))
 	}
-	worst = max(worst, runtimetest.RelErr(ep.Theta, adj.Theta))
+	worst = max(worst, lagrttest.RelErr(ep.Theta, adj.Theta))
 	t.Logf("θ %v → %v (centered) vs %v (adjoint): worst relative difference %.3g (gradients %.3g)", ep.History[0].Theta, ep.Theta, adj.Theta, worst, worstG)
 	if worst > 1e-5 {
 		t.Errorf("centered EP and adjoint trajectories differ by %.3g", worst)
@@ -226,21 +226,21 @@ func TestTrainCenteredMatchesAdjoint(t *testing.T) {
 // stops training promptly with the last good parameters.
 func TestTrainCancel(t *testing.T) {
 	data := trainOscData(t, 2, 4, 60)
-	m := runtimetest.NewOscillator(1, 1)
+	m := lagrttest.NewOscillator(1, 1)
 
 	// Cancellation from the progress callback.
 	ctx, cancel := context.WithCancel(context.Background())
-	var seen []runtime.EpochStats
-	res, err := runtime.Train(ctx, m, data, nil, &runtime.TrainOptions{
-		Optimizer: runtime.NewAdam(0.05), Epochs: 100, Frozen: []string{"m"},
-		Progress: func(st *runtime.EpochStats) error {
+	var seen []lagrt.EpochStats
+	res, err := lagrt.Train(ctx, m, data, nil, &lagrt.TrainOptions{
+		Optimizer: lagrt.NewAdam(0.05), Epochs: 100, Frozen: []string{"m"},
+		Progress: func(st *lagrt.EpochStats) error {
 			seen = append(seen, *st)
 			if st.Epoch == 3 {
 				cancel()
 			}
 			return nil
 		}})
-	if !errors.Is(err, runtime.ErrStopped) || !errors.Is(err, context.Canceled) {
+	if !errors.Is(err, lagrt.ErrStopped) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want ErrStopped and context.Canceled", err)
 	}
 	t.Log(err)
@@ -260,14 +260,14 @@ func TestTrainCancel(t *testing.T) {
 
 	// An error from Progress.
 	stop := errors.New("enough")
-	res, err = runtime.Train(context.Background(), m, data, nil, &runtime.TrainOptions{
-		Epochs: 100, Progress: func(st *runtime.EpochStats) error {
+	res, err = lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{
+		Epochs: 100, Progress: func(st *lagrt.EpochStats) error {
 			if st.Epoch == 2 {
 				return stop
 			}
 			return nil
 		}})
-	if !errors.Is(err, stop) || !errors.Is(err, runtime.ErrStopped) || res.Steps != 1 || !bitsEqual(res.Theta, res.History[1].Theta) {
+	if !errors.Is(err, stop) || !errors.Is(err, lagrt.ErrStopped) || res.Steps != 1 || !bitsEqual(res.Theta, res.History[1].Theta) {
 		t.Errorf("error %v, %d steps", err, res.Steps)
 	}
 
@@ -282,8 +282,8 @@ func TestTrainCancel(t *testing.T) {
 		cancel()
 	}()
 	var stopped time.Time
-	res, err = runtime.Train(ctx, m, big, nil, &runtime.TrainOptions{
-		Epochs: 1_000_000, Workers: 2, Progress: func(*runtime.EpochStats) error {
+	res, err = lagrt.Train(ctx, m, big, nil, &lagrt.TrainOptions{
+		Epochs: 1_000_000, Workers: 2, Progress: func(*lagrt.EpochStats) error {
 			if epochs.Add(1) == 2 {
 				stopped = time.Now()
 			}
@@ -302,11 +302,11 @@ func TestTrainCancel(t *testing.T) {
 // failModel is an oscillator whose Lagrangian is NaN wherever bad(k, q)
 // holds.
 type failModel struct {
-	*runtimetest.Oscillator
+	*lagrttest.Oscillator
 	bad func(k, q float64) bool
 }
 
-func (f failModel) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
+func (f failModel) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	f.Oscillator.Eval(w, p, out)
 	if f.bad(p.Theta[1], p.Q[0]) {
 		out.L = math.NaN()
@@ -320,12 +320,12 @@ func (f failModel) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 func TestTrainSampleFailure(t *testing.T) {
 	data := trainOscData(t, 2, 6, 40)
 	// Samples 2, 4 and 5 reach |q| ≥ 0.7 and fail once k > 1.3.
-	m := failModel{runtimetest.NewOscillator(1, 1), func(k, q float64) bool { return k > 1.3 && math.Abs(q) > 0.65 }}
+	m := failModel{lagrttest.NewOscillator(1, 1), func(k, q float64) bool { return k > 1.3 && math.Abs(q) > 0.65 }}
 	for _, w := range []int{1, 2, 5} {
-		res, err := runtime.Train(context.Background(), m, data, []float64{1, 1}, &runtime.TrainOptions{
-			Optimizer: runtime.NewAdam(0.05), Epochs: 50, Frozen: []string{"m"}, Workers: w, Retry: true})
-		var se *runtime.SampleError
-		if !errors.As(err, &se) || !errors.Is(err, runtime.ErrNaN) {
+		res, err := lagrt.Train(context.Background(), m, data, []float64{1, 1}, &lagrt.TrainOptions{
+			Optimizer: lagrt.NewAdam(0.05), Epochs: 50, Frozen: []string{"m"}, Workers: w, Retry: true})
+		var se *lagrt.SampleError
+		if !errors.As(err, &se) || !errors.Is(err, lagrt.ErrNaN) {
 			t.Fatalf("error %v, want a SampleError wrapping ErrNaN", err)
 		}
 		if w == 1 {
@@ -343,11 +343,11 @@ func TestTrainSampleFailure(t *testing.T) {
 
 	// A malformed sample is named too.
 	bad := *data
-	bad.Samples = append([]runtime.Sample(nil), data.Samples...)
+	bad.Samples = append([]lagrt.Sample(nil), data.Samples...)
 	bad.Samples[3].Q0 = []float64{1, 2}
-	_, _, err := runtime.LossGrad(context.Background(), runtimetest.NewOscillator(1, 1), &bad, nil, runtime.Adjoint, nil, 3)
-	var se *runtime.SampleError
-	if !errors.As(err, &se) || se.Sample != 3 || !errors.Is(err, runtime.ErrProblem) || !strings.HasPrefix(err.Error(), "runtime: sample 3: ") {
+	_, _, err := lagrt.LossGrad(context.Background(), lagrttest.NewOscillator(1, 1), &bad, nil, lagrt.Adjoint, nil, 3)
+	var se *lagrt.SampleError
+	if !errors.As(err, &se) || se.Sample != 3 || !errors.Is(err, lagrt.ErrProblem) || !strings.HasPrefix(err.Error(), "runtime: sample 3: ") {
 		t.Errorf("error %v", err)
 	}
 }
@@ -355,9 +355,9 @@ func TestTrainSampleFailure(t *testing.T) {
 // After a large step, a warm start can fail where the default guess
 // succeeds; Retry then saves the epoch.
 func TestTrainRetry(t *testing.T) {
-	data := &runtime.Dataset{T: 1.5, N: 40, Samples: []runtime.Sample{{Q0: []float64{0.5}, QT: []float64{0.5}}}}
-	teacher := runtimetest.NewOscillator(1, 0.5)
-	sol, err := runtime.Solve(data.Problem(teacher, 0, nil), nil)
+	data := &lagrt.Dataset{T: 1.5, N: 40, Samples: []lagrt.Sample{{Q0: []float64{0.5}, QT: []float64{0.5}}}}
+	teacher := lagrttest.NewOscillator(1, 0.5)
+	sol, err := lagrt.Solve(data.Problem(teacher, 0, nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,15 +365,15 @@ func TestTrainRetry(t *testing.T) {
 	// The trajectory bulges to 1.03 at k = 2 and to 0.58 at k = 0.5; the
 	// model fails above 0.8 when k < 1, so the warm start from k = 2 is
 	// bad at k = 0.5 but the straight line and the solution are good.
-	m := failModel{runtimetest.NewOscillator(1, 2), func(k, q float64) bool { return k < 1 && math.Abs(q) > 0.8 }}
+	m := failModel{lagrttest.NewOscillator(1, 2), func(k, q float64) bool { return k < 1 && math.Abs(q) > 0.8 }}
 	for _, retry := range []bool{false, true} {
 		// Adam's first step is lr·sign(g): k goes from 2 to 0.5.
-		res, err := runtime.Train(context.Background(), m, data, nil, &runtime.TrainOptions{
-			Optimizer: runtime.NewAdam(1.5), Epochs: 1, Frozen: []string{"m"}, Retry: retry})
+		res, err := lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{
+			Optimizer: lagrt.NewAdam(1.5), Epochs: 1, Frozen: []string{"m"}, Retry: retry})
 		t.Logf("retry=%v: θ %v, loss %.3g, %d retries, error %v", retry, res.Theta, res.Loss, res.Retries, err)
 		if !retry {
-			var se *runtime.SampleError
-			if !errors.As(err, &se) || se.Epoch != 2 || se.Sample != 0 || !errors.Is(err, runtime.ErrNaN) || res.Theta[1] != 2 {
+			var se *lagrt.SampleError
+			if !errors.As(err, &se) || se.Epoch != 2 || se.Sample != 0 || !errors.Is(err, lagrt.ErrNaN) || res.Theta[1] != 2 {
 				t.Errorf("without retry: error %v, θ %v", err, res.Theta)
 			}
 			continue
@@ -387,27 +387,27 @@ func TestTrainRetry(t *testing.T) {
 // Invalid options are reported before any solve.
 func TestTrainInvalid(t *testing.T) {
 	data := trainOscData(t, 2, 2, 20)
-	m := runtimetest.NewOscillator(1, 1)
+	m := lagrttest.NewOscillator(1, 1)
 	for _, c := range []struct {
 		name  string
 		theta []float64
-		opt   runtime.TrainOptions
-		data  *runtime.Dataset
+		opt   lagrt.TrainOptions
+		data  *lagrt.Dataset
 		want  string
 	}{
-		{"unknown frozen", nil, runtime.TrainOptions{Frozen: []string{"x"}}, data, `cannot freeze "x"`},
-		{"frozen index", nil, runtime.TrainOptions{FrozenIndices: []int{2}}, data, "cannot freeze parameter 2"},
-		{"theta", []float64{1}, runtime.TrainOptions{}, data, "1 parameter values"},
-		{"empty", nil, runtime.TrainOptions{}, &runtime.Dataset{}, "empty dataset"},
-		{"epochs", nil, runtime.TrainOptions{Epochs: -1}, data, "-1 epochs"},
+		{"unknown frozen", nil, lagrt.TrainOptions{Frozen: []string{"x"}}, data, `cannot freeze "x"`},
+		{"frozen index", nil, lagrt.TrainOptions{FrozenIndices: []int{2}}, data, "cannot freeze parameter 2"},
+		{"theta", []float64{1}, lagrt.TrainOptions{}, data, "1 parameter values"},
+		{"empty", nil, lagrt.TrainOptions{}, &lagrt.Dataset{}, "empty dataset"},
+		{"epochs", nil, lagrt.TrainOptions{Epochs: -1}, data, "-1 epochs"},
 	} {
-		_, err := runtime.Train(context.Background(), m, c.data, c.theta, &c.opt)
-		if !errors.Is(err, runtime.ErrProblem) || !strings.Contains(err.Error(), c.want) {
+		_, err := lagrt.Train(context.Background(), m, c.data, c.theta, &c.opt)
+		if !errors.Is(err, lagrt.ErrProblem) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 	}
 	// Zero epochs evaluate the loss only.
-	res, err := runtime.Train(context.Background(), m, data, nil, nil)
+	res, err := lagrt.Train(context.Background(), m, data, nil, nil)
 	if err != nil || res.Steps != 0 || len(res.History) != 0 || !(res.Loss > 0) || res.Solves != 2 {
 		t.Errorf("zero epochs: %+v, %v", res, err)
 	}
@@ -416,7 +416,7 @@ func TestTrainInvalid(t *testing.T) {
 // The Evaluator reports per-sample costs whose mean is the loss.
 func TestTrainEvaluator(t *testing.T) {
 	data := trainOscData(t, 2, 3, 30)
-	ev := &runtime.Evaluator{Model: runtimetest.NewOscillator(1, 1.5), Data: data, Method: runtime.Adjoint, Workers: 2}
+	ev := &lagrt.Evaluator{Model: lagrttest.NewOscillator(1, 1.5), Data: data, Method: lagrt.Adjoint, Workers: 2}
 	r, err := ev.LossGrad(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -428,7 +428,7 @@ func TestTrainEvaluator(t *testing.T) {
 	sum := 0.0
 	for i, c := range r.Costs {
 		sum += c
-		sol, err := runtime.Solve(data.Problem(ev.Model, i, nil), nil)
+		sol, err := lagrt.Solve(data.Problem(ev.Model, i, nil), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -441,7 +441,7 @@ func TestTrainEvaluator(t *testing.T) {
 	}
 }
 
-// BenchmarkLossGrad evaluates once (cold, as runtime.LossGrad does) the
+// BenchmarkLossGrad evaluates once (cold, as lagrt.LossGrad does) the
 // centered-EP loss gradient of 8 nonlinear samples (3-dof coupled system
 // with fixed and periodic ends, 400 steps) on 1 and 2 workers.
 func BenchmarkLossGrad(b *testing.B) {
@@ -456,7 +456,7 @@ func BenchmarkLossGrad(b *testing.B) {
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := runtime.LossGrad(context.Background(), m, data, nil, runtime.EPCentered, nil, w); err != nil {
+				if _, _, err := lagrt.LossGrad(context.Background(), m, data, nil, lagrt.EPCentered, nil, w); err != nil {
 					b.Fatal(err)
 				}
 			}

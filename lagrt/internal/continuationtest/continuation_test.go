@@ -1,6 +1,6 @@
 // Package continuationtest tests the runtime's continuation fallback
 // (runtime/continuation.go), on hand-written models and on interpreted
-// testdata systems. The tests live outside package runtime so that the
+// testdata systems. The tests live outside package lagrt so that the
 // runtime's test binary, whose benchmarks are the reference numbers,
 // keeps its code layout: adding them there moved (*band).factor off a
 // 64-byte boundary, which alone changed BenchmarkGradCentered/P=32 by
@@ -17,8 +17,8 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/interp"
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 const (
@@ -26,8 +26,8 @@ const (
 	fdAdjTol = 1e-6 // finite differences vs adjoint, relative
 )
 
-func sine(a, w float64) runtime.Signal {
-	return runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(w*t) }}
+func sine(a, w float64) lagrt.Signal {
+	return lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(w*t) }}
 }
 
 func wantErr(t *testing.T, err, target error, substr string) {
@@ -43,7 +43,7 @@ func wantErr(t *testing.T, err, target error, substr string) {
 }
 
 // loadLag compiles a testdata system for the interpreter.
-func loadLag(t testing.TB, name string) runtime.Model {
+func loadLag(t testing.TB, name string) lagrt.Model {
 	t.Helper()
 	path := filepath.Join("..", "..", "..", "testdata", name)
 	src, err := os.ReadFile(path)
@@ -57,9 +57,9 @@ func loadLag(t testing.TB, name string) runtime.Model {
 	return interp.New(u)
 }
 
-func doublePendulum(m runtime.Model, T float64) *runtime.Problem {
-	return &runtime.Problem{Model: m, T: T, N: 100, Q0: []float64{0.5, -0.3}, QT: []float64{1, 0.2},
-		Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.2 * math.Sin(3*t) }}}
+func doublePendulum(m lagrt.Model, T float64) *lagrt.Problem {
+	return &lagrt.Problem{Model: m, T: T, N: 100, Q0: []float64{0.5, -0.3}, QT: []float64{1, 0.2},
+		Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.2 * math.Sin(3*t) }}}
 }
 
 // Plain damped Newton from the straight line fails on the double pendulum
@@ -69,16 +69,16 @@ func TestContinuationDoublePendulum(t *testing.T) {
 	m := loadLag(t, "double_pendulum.lag")
 	for _, T := range []float64{0.9, 1, 1.3, 1.5, 2} {
 		pr := doublePendulum(m, T)
-		_, err := runtime.Solve(pr, &runtime.Options{NoContinuation: true})
-		if !errors.Is(err, runtime.ErrNoConvergence) {
+		_, err := lagrt.Solve(pr, &lagrt.Options{NoContinuation: true})
+		if !errors.Is(err, lagrt.ErrNoConvergence) {
 			t.Errorf("T = %g: plain Newton: error %v, want ErrNoConvergence (the case no longer exercises continuation)", T, err)
 		}
-		sol, err := runtime.Solve(pr, nil)
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Errorf("T = %g: %v", T, err)
 			continue
 		}
-		r, p := runtimetest.Stationarity(pr, sol)
+		r, p := lagrttest.Stationarity(pr, sol)
 		t.Logf("T = %g: %d iterations, %d continuation steps, residual %.3g, rcond %.3g; stationarity %.3g, momenta %.3g",
 			T, sol.Iterations, sol.Continuation, sol.Residual, sol.RCond, r, p)
 		if r > 1e-6 || p > 1e-6 {
@@ -91,10 +91,10 @@ func TestContinuationDoublePendulum(t *testing.T) {
 	// EP at a solution found by continuation: the nudged solves reuse
 	// the final factorisation, which must be the one at the solution.
 	pr := doublePendulum(m, 1.3)
-	if err := runtimetest.CheckProblem(pr, &runtime.Options{Beta: 1e-5}, epAdjTol, 1e-5); err != nil {
+	if err := lagrttest.CheckProblem(pr, &lagrt.Options{Beta: 1e-5}, epAdjTol, 1e-5); err != nil {
 		t.Error(err)
 	}
-	g, err := runtime.ComputeGradient(pr, runtime.EPCentered, &runtime.Options{Beta: 1e-5})
+	g, err := lagrt.ComputeGradient(pr, lagrt.EPCentered, &lagrt.Options{Beta: 1e-5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,24 +105,24 @@ func TestContinuationDoublePendulum(t *testing.T) {
 
 // Strongly driven periodic Duffing (testdata/duffing.lag, β = 0.2) at
 // twice its linear frequency converges by plain Newton up to A ≈ 5 (see
-// TestContinuationPeriodicCoupled in package runtime for a case that does
+// TestContinuationPeriodicCoupled in package lagrt for a case that does
 // not).
 func TestContinuationPeriodic(t *testing.T) {
 	duf := loadLag(t, "duffing.lag")
 	for _, A := range []float64{1, 2, 3} {
-		pr := &runtime.Problem{Model: duf, T: math.Pi, N: 128, BC: runtime.Periodic, Theta: []float64{1, 0.2},
-			Input:  runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = A * math.Cos(2*t) }},
-			Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.5 * math.Cos(2*t) }}}
-		sol, err := runtime.Solve(pr, nil)
+		pr := &lagrt.Problem{Model: duf, T: math.Pi, N: 128, BC: lagrt.Periodic, Theta: []float64{1, 0.2},
+			Input:  lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = A * math.Cos(2*t) }},
+			Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.5 * math.Cos(2*t) }}}
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Errorf("Duffing A = %g: %v", A, err)
 			continue
 		}
-		if r, p := runtimetest.Stationarity(pr, sol); r > 1e-6 || p > 1e-6 {
+		if r, p := lagrttest.Stationarity(pr, sol); r > 1e-6 || p > 1e-6 {
 			t.Errorf("Duffing A = %g: stationarity %.3g, momentum error %.3g", A, r, p)
 		}
 		if A == 3 {
-			if err := runtimetest.CheckProblem(pr, &runtime.Options{Beta: 1e-5}, epAdjTol, 1e-5); err != nil {
+			if err := lagrttest.CheckProblem(pr, &lagrt.Options{Beta: 1e-5}, epAdjTol, 1e-5); err != nil {
 				t.Error(err)
 			}
 		}
@@ -132,24 +132,24 @@ func TestContinuationPeriodic(t *testing.T) {
 // pendulumFar is a fixed-end pendulum problem on which plain damped Newton
 // from the straight line fails (for T ≥ 1.8) and continuation in the
 // horizon succeeds.
-func pendulumFar(T float64) *runtime.Problem {
-	return &runtime.Problem{Model: runtimetest.NewPendulum(1, 1, 9.81), T: T, N: 100, Q0: []float64{0.2}, QT: []float64{2.5},
-		Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }}}
+func pendulumFar(T float64) *lagrt.Problem {
+	return &lagrt.Problem{Model: lagrttest.NewPendulum(1, 1, 9.81), T: T, N: 100, Q0: []float64{0.2}, QT: []float64{2.5},
+		Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }}}
 }
 
 func TestContinuationPendulum(t *testing.T) {
 	for _, T := range []float64{2, 3, 5} {
 		pr := pendulumFar(T)
-		_, err := runtime.Solve(pr, &runtime.Options{NoContinuation: true})
-		if !errors.Is(err, runtime.ErrNoConvergence) {
+		_, err := lagrt.Solve(pr, &lagrt.Options{NoContinuation: true})
+		if !errors.Is(err, lagrt.ErrNoConvergence) {
 			t.Errorf("T = %g: plain Newton: error %v, want ErrNoConvergence (the case no longer exercises continuation)", T, err)
 		}
-		sol, err := runtime.Solve(pr, nil)
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Errorf("T = %g: %v", T, err)
 			continue
 		}
-		r, p := runtimetest.Stationarity(pr, sol)
+		r, p := lagrttest.Stationarity(pr, sol)
 		t.Logf("T = %g: %d iterations, %d continuation steps, rcond %.3g; stationarity %.3g, momenta %.3g",
 			T, sol.Iterations, sol.Continuation, sol.RCond, r, p)
 		if r > 1e-6 || p > 1e-6 {
@@ -159,7 +159,7 @@ func TestContinuationPendulum(t *testing.T) {
 			t.Errorf("T = %g: Continuation = 0", T)
 		}
 	}
-	if err := runtimetest.CheckProblem(pendulumFar(3), &runtime.Options{Beta: 1e-5}, epAdjTol, fdAdjTol); err != nil {
+	if err := lagrttest.CheckProblem(pendulumFar(3), &lagrt.Options{Beta: 1e-5}, epAdjTol, fdAdjTol); err != nil {
 		t.Error(err)
 	}
 }
@@ -167,21 +167,21 @@ func TestContinuationPendulum(t *testing.T) {
 // Continuation does not hide genuinely singular problems, and the error
 // still says what happened to plain Newton.
 func TestContinuationKeepsErrors(t *testing.T) {
-	osc := runtimetest.NewOscillator(1, 4) // ω = 2
+	osc := lagrttest.NewOscillator(1, 4) // ω = 2
 	const N = 100
 	// The discrete conjugate point T = (2N/ω) tan(π/2N).
 	T := 2 * N / 2.0 * math.Tan(math.Pi/(2*N))
-	_, err := runtime.Solve(&runtime.Problem{Model: osc, T: T, N: N, Q0: []float64{0}, QT: []float64{1}}, nil)
-	wantErr(t, err, runtime.ErrSingular, "conjugate point")
+	_, err := lagrt.Solve(&lagrt.Problem{Model: osc, T: T, N: N, Q0: []float64{0}, QT: []float64{1}}, nil)
+	wantErr(t, err, lagrt.ErrSingular, "conjugate point")
 
 	// Autonomous periodic: the time-shift zero mode.
 	T = 2 * N / 2.0 * math.Tan(math.Pi/N)
-	_, err = runtime.Solve(&runtime.Problem{Model: osc, T: T, N: N, BC: runtime.Periodic}, nil)
-	wantErr(t, err, runtime.ErrSingular, "zero mode")
+	_, err = lagrt.Solve(&lagrt.Problem{Model: osc, T: T, N: N, BC: lagrt.Periodic}, nil)
+	wantErr(t, err, lagrt.ErrSingular, "zero mode")
 
 	// Iteration limits still fail, now saying how far continuation got.
-	_, err = runtime.Solve(pendulumFar(3), &runtime.Options{MaxIter: 1})
-	wantErr(t, err, runtime.ErrNoConvergence, "continuation in the horizon")
+	_, err = lagrt.Solve(pendulumFar(3), &lagrt.Options{MaxIter: 1})
+	wantErr(t, err, lagrt.ErrNoConvergence, "continuation in the horizon")
 }
 
 // The coupled system driven with amplitude 0.8 at frequency 2: plain
@@ -191,23 +191,23 @@ func TestContinuationKeepsErrors(t *testing.T) {
 // documentation). The error must say so.
 func TestContinuationPeriodicCoupled(t *testing.T) {
 	K := [][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}
-	pr := &runtime.Problem{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: 200, BC: runtime.Periodic,
+	pr := &lagrt.Problem{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: 200, BC: lagrt.Periodic,
 		Input: sine(0.8, 2)}
-	_, err := runtime.Solve(pr, nil)
-	wantErr(t, err, runtime.ErrNoConvergence, "Problem.Guess")
+	_, err := lagrt.Solve(pr, nil)
+	wantErr(t, err, lagrt.ErrNoConvergence, "Problem.Guess")
 }
 
 // The fallback can be switched off, and plain Newton successes report no
 // continuation.
 func TestNoContinuation(t *testing.T) {
-	_, err := runtime.Solve(pendulumFar(3), &runtime.Options{NoContinuation: true})
-	wantErr(t, err, runtime.ErrNoConvergence, "line search")
+	_, err := lagrt.Solve(pendulumFar(3), &lagrt.Options{NoContinuation: true})
+	wantErr(t, err, lagrt.ErrNoConvergence, "line search")
 	K := [][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}
-	for _, pr := range []*runtime.Problem{
-		{Model: runtimetest.NewPendulum(0.8, 1.2, 9.81), T: 1, N: 200, Q0: []float64{0.2}, QT: []float64{1.5}},
-		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: 200, BC: runtime.Periodic, Input: sine(0.3, 2)},
+	for _, pr := range []*lagrt.Problem{
+		{Model: lagrttest.NewPendulum(0.8, 1.2, 9.81), T: 1, N: 200, Q0: []float64{0.2}, QT: []float64{1.5}},
+		{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: 200, BC: lagrt.Periodic, Input: sine(0.3, 2)},
 	} {
-		sol, err := runtime.Solve(pr, nil)
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,17 +223,17 @@ func TestNoContinuation(t *testing.T) {
 // solve whatever N.
 func TestContinuationAllocs(t *testing.T) {
 	pr := pendulumFar(3)
-	var s runtime.Solver
-	var sol runtime.Solution
-	var g runtime.Gradient
-	if err := s.Gradient(&g, pr, runtime.EPCentered, nil); err != nil {
+	var s lagrt.Solver
+	var sol lagrt.Solution
+	var g lagrt.Gradient
+	if err := s.Gradient(&g, pr, lagrt.EPCentered, nil); err != nil {
 		t.Fatal(err)
 	}
 	if a := testing.AllocsPerRun(3, func() {
 		if err := s.Solve(&sol, pr, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Gradient(&g, pr, runtime.EPCentered, nil); err != nil {
+		if err := s.Gradient(&g, pr, lagrt.EPCentered, nil); err != nil {
 			t.Fatal(err)
 		}
 	}); a > 20 {

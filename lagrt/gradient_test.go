@@ -1,18 +1,18 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"math"
 	"testing"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
-func gradProblems() []*runtime.Problem {
-	y := runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.2 * math.Sin(3*t) }}
+func gradProblems() []*lagrt.Problem {
+	y := lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.2 * math.Sin(3*t) }}
 	return append(testProblems(),
-		&runtime.Problem{Model: runtimetest.NewOscillator(1.2, 3), T: 1.3, N: 100, Q0: []float64{0.3}, QT: []float64{-0.4}, Target: y},
-		&runtime.Problem{Model: runtimetest.NewDriven(1.3, 0.7, 2), T: math.Pi, N: 100, BC: runtime.Periodic, Target: y},
+		&lagrt.Problem{Model: lagrttest.NewOscillator(1.2, 3), T: 1.3, N: 100, Q0: []float64{0.3}, QT: []float64{-0.4}, Target: y},
+		&lagrt.Problem{Model: lagrttest.NewDriven(1.3, 0.7, 2), T: math.Pi, N: 100, BC: lagrt.Periodic, Target: y},
 	)
 }
 
@@ -20,7 +20,7 @@ func gradProblems() []*runtime.Problem {
 // too, and each nudged solve takes 1 to 3 iterations.
 func TestGradientsAgree(t *testing.T) {
 	for _, pr := range gradProblems() {
-		if err := runtimetest.CheckProblem(pr, nil, epAdjTol, fdAdjTol); err != nil {
+		if err := lagrttest.CheckProblem(pr, nil, epAdjTol, fdAdjTol); err != nil {
 			t.Errorf("%s %v: %v", pr.Model.Info().Name, pr.BC, err)
 		}
 	}
@@ -28,9 +28,9 @@ func TestGradientsAgree(t *testing.T) {
 
 func TestNudgedIterations(t *testing.T) {
 	for _, pr := range gradProblems() {
-		var s runtime.Solver
-		var g runtime.Gradient
-		for _, m := range []runtime.Method{runtime.EPOneSided, runtime.EPCentered} {
+		var s lagrt.Solver
+		var g lagrt.Gradient
+		for _, m := range []lagrt.Method{lagrt.EPOneSided, lagrt.EPCentered} {
 			if err := s.Gradient(&g, pr, m, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -41,27 +41,27 @@ func TestNudgedIterations(t *testing.T) {
 			}
 		}
 		// The public path: Newton's method warm-started from a free solution.
-		free, err := runtime.Solve(pr, nil)
+		free, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		nud, err := runtime.SolveNudged(pr, runtime.DefaultBeta, free, nil)
+		nud, err := lagrt.SolveNudged(pr, lagrt.DefaultBeta, free, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if nud.Iterations < 1 || nud.Iterations > 3 {
 			t.Errorf("%s: SolveNudged took %d iterations", pr.Model.Info().Name, nud.Iterations)
 		}
-		if r, _ := runtimetest.Stationarity(pr, nud); r > 1e-7 {
+		if r, _ := lagrttest.Stationarity(pr, nud); r > 1e-7 {
 			t.Errorf("%s: nudged solution stationarity %.3g", pr.Model.Info().Name, r)
 		}
 		// The workspace path with chord iterations gives the same trajectory.
-		var s2 runtime.Solver
-		var f2, n2 runtime.Solution
+		var s2 lagrt.Solver
+		var f2, n2 lagrt.Solution
 		if err := s2.Solve(&f2, pr, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s2.SolveNudged(&n2, pr, runtime.DefaultBeta, &f2, nil); err != nil {
+		if err := s2.SolveNudged(&n2, pr, lagrt.DefaultBeta, &f2, nil); err != nil {
 			t.Fatal(err)
 		}
 		d := 0.0
@@ -80,22 +80,22 @@ func TestNudgedIterations(t *testing.T) {
 // quadratically.
 func TestEPOrder(t *testing.T) {
 	pr := testProblems()[0] // pendulum
-	adj, err := runtime.ComputeGradient(pr, runtime.Adjoint, nil)
+	adj, err := lagrt.ComputeGradient(pr, lagrt.Adjoint, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	betas := []float64{0.08, 0.04, 0.02, 0.01, 0.005}
 	for _, c := range []struct {
-		m     runtime.Method
+		m     lagrt.Method
 		order float64
-	}{{runtime.EPOneSided, 1}, {runtime.EPCentered, 2}} {
+	}{{lagrt.EPOneSided, 1}, {lagrt.EPCentered, 2}} {
 		var errs []float64
 		for _, b := range betas {
-			g, err := runtime.ComputeGradient(pr, c.m, &runtime.Options{Beta: b})
+			g, err := lagrt.ComputeGradient(pr, c.m, &lagrt.Options{Beta: b})
 			if err != nil {
 				t.Fatal(err)
 			}
-			errs = append(errs, runtimetest.RelErr(g.Grad, adj.Grad))
+			errs = append(errs, lagrttest.RelErr(g.Grad, adj.Grad))
 		}
 		// Least-squares slope of log error against log β.
 		var sx, sy, sxx, sxy float64
@@ -118,13 +118,13 @@ func TestEPOrder(t *testing.T) {
 }
 
 func TestParseMethod(t *testing.T) {
-	for _, m := range []runtime.Method{runtime.EPOneSided, runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
-		got, err := runtime.ParseMethod(m.String())
+	for _, m := range []lagrt.Method{lagrt.EPOneSided, lagrt.EPCentered, lagrt.Adjoint, lagrt.FiniteDiff} {
+		got, err := lagrt.ParseMethod(m.String())
 		if err != nil || got != m {
 			t.Errorf("ParseMethod(%q) = %v, %v", m.String(), got, err)
 		}
 	}
-	if _, err := runtime.ParseMethod("bogus"); err == nil {
+	if _, err := lagrt.ParseMethod("bogus"); err == nil {
 		t.Error("ParseMethod accepted bogus")
 	}
 }
@@ -132,26 +132,26 @@ func TestParseMethod(t *testing.T) {
 // DSdTheta along the free solution matches the solution's DSdTheta.
 func TestDSdTheta(t *testing.T) {
 	pr := testProblems()[1]
-	sol, err := runtime.Solve(pr, nil)
+	sol, err := lagrt.Solve(pr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s runtime.Solver
+	var s lagrt.Solver
 	d, err := s.DSdTheta(nil, pr, sol.Q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := runtimetest.RelErr(d, sol.DSdTheta); e > 1e-14 {
+	if e := lagrttest.RelErr(d, sol.DSdTheta); e > 1e-14 {
 		t.Errorf("DSdTheta differs by %.3g", e)
 	}
 }
 
 // Repeated solves and gradients in one workspace do not allocate.
 func TestZeroAllocs(t *testing.T) {
-	for _, pr := range []*runtime.Problem{testProblems()[1], testProblems()[2]} {
-		var s runtime.Solver
-		var sol runtime.Solution
-		var g runtime.Gradient
+	for _, pr := range []*lagrt.Problem{testProblems()[1], testProblems()[2]} {
+		var s lagrt.Solver
+		var sol lagrt.Solution
+		var g lagrt.Gradient
 		if err := s.Solve(&sol, pr, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestZeroAllocs(t *testing.T) {
 		}); a != 0 {
 			t.Errorf("%v Solve: %g allocations per run", pr.BC, a)
 		}
-		for _, m := range []runtime.Method{runtime.EPOneSided, runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
+		for _, m := range []lagrt.Method{lagrt.EPOneSided, lagrt.EPCentered, lagrt.Adjoint, lagrt.FiniteDiff} {
 			if err := s.Gradient(&g, pr, m, nil); err != nil {
 				t.Fatal(err)
 			}

@@ -1,39 +1,39 @@
-// Package runtimetest provides hand-written runtime.Model implementations
-// with known closed forms, and checks that work on any runtime.Model: its
+// Package lagrttest provides hand-written lagrt.Model implementations
+// with known closed forms, and checks that work on any lagrt.Model: its
 // derivatives against finite differences, and solutions and gradients of
-// a runtime.Problem against independent oracles. It is meant for tests
+// a lagrt.Problem against independent oracles. It is meant for tests
 // (of the runtime, of generated code and of the interpreter), like
 // net/http/httptest.
 //
 // Every model fills all quantities on each Eval call (allowed by the
 // Model contract), allocates nothing and is safe for concurrent use.
-package runtimetest
+package lagrttest
 
 import (
 	"fmt"
 	"math"
 
-	"github.com/lagc/lagc/runtime"
+	"github.com/lagc/lagc/lagrt"
 )
 
 // Oscillator is the harmonic oscillator L = ½ m v² − ½ k q² with
 // parameters θ = (m, k) and cost c = ½ (q − y)² for a target y.
-type Oscillator struct{ info runtime.Info }
+type Oscillator struct{ info lagrt.Info }
 
 // NewOscillator returns an Oscillator with default parameters m and k.
 func NewOscillator(m, k float64) *Oscillator {
-	return &Oscillator{runtime.Info{
+	return &Oscillator{lagrt.Info{
 		Name: "oscillator", Coords: []string{"q"}, Params: []string{"m", "k"},
 		Defaults: []float64{m, k}, Targets: []string{"y"}, HasCost: true,
 	}}
 }
 
-// Info implements runtime.Model.
-func (o *Oscillator) Info() *runtime.Info { return &o.info }
+// Info implements lagrt.Model.
+func (o *Oscillator) Info() *lagrt.Info { return &o.info }
 
-// Eval implements runtime.Model.
-func (o *Oscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&o.info, p)
+// Eval implements lagrt.Model.
+func (o *Oscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&o.info, p)
 	m, k := p.Theta[0], p.Theta[1]
 	q, v := p.Q[0], p.V[0]
 	zero(out)
@@ -51,25 +51,25 @@ func (o *Oscillator) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 // parameters θ = (ω, F), a constant drive frequency ν and cost
 // c = ½ (q − y)².
 type Driven struct {
-	info runtime.Info
+	info lagrt.Info
 	Nu   float64
 }
 
 // NewDriven returns a Driven oscillator with default parameters ω and F
 // and drive frequency ν.
 func NewDriven(omega, F, nu float64) *Driven {
-	return &Driven{runtime.Info{
+	return &Driven{lagrt.Info{
 		Name: "driven", Coords: []string{"q"}, Params: []string{"omega", "F"},
 		Defaults: []float64{omega, F}, Targets: []string{"y"}, HasCost: true,
 	}, nu}
 }
 
-// Info implements runtime.Model.
-func (d *Driven) Info() *runtime.Info { return &d.info }
+// Info implements lagrt.Model.
+func (d *Driven) Info() *lagrt.Info { return &d.info }
 
-// Eval implements runtime.Model.
-func (d *Driven) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&d.info, p)
+// Eval implements lagrt.Model.
+func (d *Driven) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&d.info, p)
 	om, F := p.Theta[0], p.Theta[1]
 	q, v := p.Q[0], p.V[0]
 	c := math.Cos(d.Nu * p.T)
@@ -86,25 +86,25 @@ func (d *Driven) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 // Pendulum is the nonlinear pendulum L = ½ m l² v² + m g l cos q with
 // parameters θ = (m, l), constant gravity G and cost c = ½ (q − y)².
 type Pendulum struct {
-	info runtime.Info
+	info lagrt.Info
 	G    float64
 }
 
 // NewPendulum returns a Pendulum with default parameters m and l and
 // gravity g.
 func NewPendulum(m, l, g float64) *Pendulum {
-	return &Pendulum{runtime.Info{
+	return &Pendulum{lagrt.Info{
 		Name: "pendulum", Coords: []string{"q"}, Params: []string{"m", "l"},
 		Defaults: []float64{m, l}, Targets: []string{"y"}, HasCost: true,
 	}, g}
 }
 
-// Info implements runtime.Model.
-func (pd *Pendulum) Info() *runtime.Info { return &pd.info }
+// Info implements lagrt.Model.
+func (pd *Pendulum) Info() *lagrt.Info { return &pd.info }
 
-// Eval implements runtime.Model.
-func (pd *Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&pd.info, p)
+// Eval implements lagrt.Model.
+func (pd *Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&pd.info, p)
 	m, l, g := p.Theta[0], p.Theta[1], pd.G
 	q, v := p.Q[0], p.V[0]
 	c, s := math.Cos(q), math.Sin(q)
@@ -130,7 +130,7 @@ func (pd *Pendulum) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 // The parameters are θ = (K[i][j] for i ≤ j in row-major order, b); a is a
 // constant. For n = 1 the gyroscopic term is absent.
 type Coupled struct {
-	info runtime.Info
+	info lagrt.Info
 	A    float64
 	n    int
 }
@@ -139,7 +139,7 @@ type Coupled struct {
 // coupling K, gyroscopic constant b and nonlinearity a.
 func NewCoupled(K [][]float64, b, a float64) *Coupled {
 	n := len(K)
-	in := runtime.Info{Name: fmt.Sprintf("coupled%d", n), Inputs: []string{"u"}, Targets: []string{"y"}, HasCost: true}
+	in := lagrt.Info{Name: fmt.Sprintf("coupled%d", n), Inputs: []string{"u"}, Targets: []string{"y"}, HasCost: true}
 	for i := range n {
 		in.Coords = append(in.Coords, fmt.Sprintf("q[%d]", i))
 		for j := i; j < n; j++ {
@@ -152,12 +152,12 @@ func NewCoupled(K [][]float64, b, a float64) *Coupled {
 	return &Coupled{in, a, n}
 }
 
-// Info implements runtime.Model.
-func (c *Coupled) Info() *runtime.Info { return &c.info }
+// Info implements lagrt.Model.
+func (c *Coupled) Info() *lagrt.Info { return &c.info }
 
-// Eval implements runtime.Model.
-func (c *Coupled) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&c.info, p)
+// Eval implements lagrt.Model.
+func (c *Coupled) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&c.info, p)
 	n, a := c.n, c.A
 	q, v, th := p.Q, p.V, p.Theta
 	b := th[len(th)-1]
@@ -229,7 +229,7 @@ func (c *Coupled) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 // The parameters are θ = (k_0..k_{n−1}, c_0..c_{n−2}, g), 2n in all; the
 // cost depends on θ through g. Lagrangian and cost cost O(n) to evaluate.
 type Chain struct {
-	info runtime.Info
+	info lagrt.Info
 	A    float64
 	n    int
 }
@@ -237,7 +237,7 @@ type Chain struct {
 // NewChain returns a Chain of n ≥ 1 masses with all k_i = k, c_i = c, gain
 // g = 1 and nonlinearity a.
 func NewChain(n int, k, c, a float64) *Chain {
-	in := runtime.Info{Name: fmt.Sprintf("chain%d", n), Inputs: []string{"u"}, Targets: []string{"y"}, HasCost: true}
+	in := lagrt.Info{Name: fmt.Sprintf("chain%d", n), Inputs: []string{"u"}, Targets: []string{"y"}, HasCost: true}
 	for i := range n {
 		in.Coords = append(in.Coords, fmt.Sprintf("q[%d]", i))
 		in.Params = append(in.Params, fmt.Sprintf("k[%d]", i))
@@ -252,12 +252,12 @@ func NewChain(n int, k, c, a float64) *Chain {
 	return &Chain{in, a, n}
 }
 
-// Info implements runtime.Model.
-func (ch *Chain) Info() *runtime.Info { return &ch.info }
+// Info implements lagrt.Model.
+func (ch *Chain) Info() *lagrt.Info { return &ch.info }
 
-// Eval implements runtime.Model.
-func (ch *Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
-	runtime.CheckPoint(&ch.info, p)
+// Eval implements lagrt.Model.
+func (ch *Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	lagrt.CheckPoint(&ch.info, p)
 	n, a := ch.n, ch.A
 	q, v, th := p.Q, p.V, p.Theta
 	zero(out)
@@ -297,7 +297,7 @@ func (ch *Chain) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 	out.Cth[2*n-1] = q[n-1] * e
 }
 
-func zero(o *runtime.Out) {
+func zero(o *lagrt.Out) {
 	o.L, o.C = 0, 0
 	clear(o.Lq)
 	clear(o.Lv)

@@ -1,4 +1,4 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"errors"
@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 // Tolerances of the tests, written down once:
@@ -20,25 +20,25 @@ const (
 	derivTol      = 1e-6  // hand-written derivatives vs finite differences
 )
 
-func sine(a, w float64) runtime.Signal {
-	return runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(w*t) }}
+func sine(a, w float64) lagrt.Signal {
+	return lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = a * math.Sin(w*t) }}
 }
 
 func TestModelDerivatives(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	models := []runtime.Model{
-		runtimetest.NewOscillator(1.3, 4),
-		runtimetest.NewDriven(1.3, 0.7, 2),
-		runtimetest.NewPendulum(0.8, 1.2, 9.81),
-		runtimetest.NewCoupled([][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}, 0.4, 0.5),
-		runtimetest.NewChain(3, 2, 0.5, 0.3),
+	models := []lagrt.Model{
+		lagrttest.NewOscillator(1.3, 4),
+		lagrttest.NewDriven(1.3, 0.7, 2),
+		lagrttest.NewPendulum(0.8, 1.2, 9.81),
+		lagrttest.NewCoupled([][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}, 0.4, 0.5),
+		lagrttest.NewChain(3, 2, 0.5, 0.3),
 	}
 	for _, m := range models {
 		info := m.Info()
 		for range 3 {
-			p := &runtime.Point{T: rng.Float64(), Q: rnd(rng, info.N()), V: rnd(rng, info.N()),
+			p := &lagrt.Point{T: rng.Float64(), Q: rnd(rng, info.N()), V: rnd(rng, info.N()),
 				Theta: append([]float64(nil), info.Defaults...), U: rnd(rng, len(info.Inputs)), Y: rnd(rng, len(info.Targets))}
-			if err := runtimetest.CheckDerivatives(m, p, derivTol); err != nil {
+			if err := lagrttest.CheckDerivatives(m, p, derivTol); err != nil {
 				t.Error(err)
 			}
 		}
@@ -58,8 +58,8 @@ func rnd(rng *rand.Rand, n int) []float64 {
 func TestOscillatorFixedClosedForm(t *testing.T) {
 	for _, c := range []struct{ m, k, T float64 }{{1, 4, 1}, {2, 3, 2.5}, {1, 1, 10}} {
 		const N, a, b = 100, 0.3, -0.7
-		pr := &runtime.Problem{Model: runtimetest.NewOscillator(c.m, c.k), T: c.T, N: N, Q0: []float64{a}, QT: []float64{b}}
-		sol, err := runtime.Solve(pr, nil)
+		pr := &lagrt.Problem{Model: lagrttest.NewOscillator(c.m, c.k), T: c.T, N: N, Q0: []float64{a}, QT: []float64{b}}
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestOscillatorFixedClosedForm(t *testing.T) {
 		if sol.Iterations != 1 {
 			t.Errorf("linear problem took %d Newton iterations, want 1", sol.Iterations)
 		}
-		if r, p := runtimetest.Stationarity(pr, sol); r > 1e-8 || p > 1e-8 {
+		if r, p := lagrttest.Stationarity(pr, sol); r > 1e-8 || p > 1e-8 {
 			t.Errorf("stationarity %.3g, momentum error %.3g", r, p)
 		}
 	}
@@ -91,8 +91,8 @@ func TestDrivenPeriodicClosedForm(t *testing.T) {
 		N         int
 	}{{1.3, 0.7, 2, 64}, {3, 1, 1, 200}, {0.5, 2, 1.7, 31}} {
 		T := 2 * math.Pi / c.nu
-		pr := &runtime.Problem{Model: runtimetest.NewDriven(c.om, c.F, c.nu), T: T, N: c.N, BC: runtime.Periodic}
-		sol, err := runtime.Solve(pr, nil)
+		pr := &lagrt.Problem{Model: lagrttest.NewDriven(c.om, c.F, c.nu), T: T, N: c.N, BC: lagrt.Periodic}
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestDrivenPeriodicClosedForm(t *testing.T) {
 		if worst > closedFormTol {
 			t.Errorf("%+v: max error %.3g vs closed form (A = %g)", c, worst, A)
 		}
-		if r, p := runtimetest.Stationarity(pr, sol); r > 1e-8 || p > 1e-8 {
+		if r, p := lagrttest.Stationarity(pr, sol); r > 1e-8 || p > 1e-8 {
 			t.Errorf("stationarity %.3g, momentum error %.3g", r, p)
 		}
 	}
@@ -114,11 +114,11 @@ func TestDrivenPeriodicClosedForm(t *testing.T) {
 
 func TestNonlinearStationary(t *testing.T) {
 	for _, pr := range testProblems() {
-		sol, err := runtime.Solve(pr, nil)
+		sol, err := lagrt.Solve(pr, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", pr.Model.Info().Name, err)
 		}
-		r, p := runtimetest.Stationarity(pr, sol)
+		r, p := lagrttest.Stationarity(pr, sol)
 		t.Logf("%s %v: %d iterations, residual %.3g, correction %.3g, rcond %.3g; fd stationarity %.3g momenta %.3g",
 			pr.Model.Info().Name, pr.BC, sol.Iterations, sol.Residual, sol.Correction, sol.RCond, r, p)
 		if r > 1e-7 || p > 1e-7 {
@@ -129,26 +129,26 @@ func TestNonlinearStationary(t *testing.T) {
 
 // testProblems are nonlinear problems with costs, with both kinds of
 // boundary conditions.
-func testProblems() []*runtime.Problem {
+func testProblems() []*lagrt.Problem {
 	N := 200
 	target := func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }
 	K := [][]float64{{2, 0.3, 0.1}, {0.3, 3, 0.2}, {0.1, 0.2, 1.5}}
-	return []*runtime.Problem{
-		{Model: runtimetest.NewPendulum(0.8, 1.2, 9.81), T: 1, N: N, Q0: []float64{0.2}, QT: []float64{1.5},
-			Target: runtime.Signal{Func: target}},
-		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 1, N: N, Q0: []float64{0.1, -0.2, 0.3}, QT: []float64{0.5, 0.4, -0.1},
-			Input: sine(0.5, 3), Target: runtime.Signal{Func: target}},
-		{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: N, BC: runtime.Periodic,
-			Input: sine(0.3, 2), Target: runtime.Signal{Func: target}},
-		{Model: runtimetest.NewChain(4, 2, 0.5, 0.3), T: 2, N: N, Q0: []float64{0.1, 0, 0, 0.2}, QT: []float64{0, 0.3, 0, -0.4},
-			Input: sine(1, 1.5), Target: runtime.Signal{Func: target}},
-		{Model: runtimetest.NewChain(2, 2, 0.5, 0.3), T: 2 * math.Pi / 1.5, N: N, BC: runtime.Periodic,
-			Input: sine(1, 1.5), Target: runtime.Signal{Func: target}},
+	return []*lagrt.Problem{
+		{Model: lagrttest.NewPendulum(0.8, 1.2, 9.81), T: 1, N: N, Q0: []float64{0.2}, QT: []float64{1.5},
+			Target: lagrt.Signal{Func: target}},
+		{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: 1, N: N, Q0: []float64{0.1, -0.2, 0.3}, QT: []float64{0.5, 0.4, -0.1},
+			Input: sine(0.5, 3), Target: lagrt.Signal{Func: target}},
+		{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: N, BC: lagrt.Periodic,
+			Input: sine(0.3, 2), Target: lagrt.Signal{Func: target}},
+		{Model: lagrttest.NewChain(4, 2, 0.5, 0.3), T: 2, N: N, Q0: []float64{0.1, 0, 0, 0.2}, QT: []float64{0, 0.3, 0, -0.4},
+			Input: sine(1, 1.5), Target: lagrt.Signal{Func: target}},
+		{Model: lagrttest.NewChain(2, 2, 0.5, 0.3), T: 2 * math.Pi / 1.5, N: N, BC: lagrt.Periodic,
+			Input: sine(1, 1.5), Target: lagrt.Signal{Func: target}},
 	}
 }
 
 func TestErrors(t *testing.T) {
-	osc := runtimetest.NewOscillator(1, 4) // ω = 2
+	osc := lagrttest.NewOscillator(1, 4) // ω = 2
 	N := 100
 	// The discrete conjugate point: Ω T = π with Ω = (2/h) atan(ωh/2).
 	// Solve T = π/Ω(h) with h = T/N by fixed-point iteration.
@@ -156,8 +156,8 @@ func TestErrors(t *testing.T) {
 	for range 100 {
 		T = math.Pi / (2 * float64(N) / T * math.Atan(2*T/float64(N)/2))
 	}
-	_, err := runtime.Solve(&runtime.Problem{Model: osc, T: T, N: N, Q0: []float64{0}, QT: []float64{1}}, nil)
-	wantErr(t, err, runtime.ErrSingular, "conjugate point")
+	_, err := lagrt.Solve(&lagrt.Problem{Model: osc, T: T, N: N, Q0: []float64{0}, QT: []float64{1}}, nil)
+	wantErr(t, err, lagrt.ErrSingular, "conjugate point")
 
 	// Autonomous oscillator, periodic over one discrete period: the
 	// time-shift zero mode.
@@ -165,23 +165,23 @@ func TestErrors(t *testing.T) {
 	for range 100 {
 		T = 2 * math.Pi / (2 * float64(N) / T * math.Atan(2*T/float64(N)/2))
 	}
-	_, err = runtime.Solve(&runtime.Problem{Model: osc, T: T, N: N, BC: runtime.Periodic}, nil)
-	wantErr(t, err, runtime.ErrSingular, "zero mode")
+	_, err = lagrt.Solve(&lagrt.Problem{Model: osc, T: T, N: N, BC: lagrt.Periodic}, nil)
+	wantErr(t, err, lagrt.ErrSingular, "zero mode")
 
 	// Newton limited to one iteration on a nonlinear problem.
 	pr := testProblems()[0]
-	_, err = runtime.Solve(pr, &runtime.Options{MaxIter: 1})
-	wantErr(t, err, runtime.ErrNoConvergence, "Newton iterations")
+	_, err = lagrt.Solve(pr, &lagrt.Options{MaxIter: 1})
+	wantErr(t, err, lagrt.ErrNoConvergence, "Newton iterations")
 
 	// NaN from the model.
-	_, err = runtime.Solve(&runtime.Problem{Model: nanModel{osc}, T: 1, N: 10, Q0: []float64{0}, QT: []float64{1}}, nil)
-	wantErr(t, err, runtime.ErrNaN, "step")
+	_, err = lagrt.Solve(&lagrt.Problem{Model: nanModel{osc}, T: 1, N: 10, Q0: []float64{0}, QT: []float64{1}}, nil)
+	wantErr(t, err, lagrt.ErrNaN, "step")
 
 	// Malformed problems.
-	_, err = runtime.Solve(&runtime.Problem{Model: osc, T: 1, N: 10, Q0: []float64{0}}, nil)
-	wantErr(t, err, runtime.ErrProblem, "len(QT)")
-	_, err = runtime.Solve(&runtime.Problem{Model: osc, T: -1, N: 10, Q0: []float64{0}, QT: []float64{0}}, nil)
-	wantErr(t, err, runtime.ErrProblem, "horizon")
+	_, err = lagrt.Solve(&lagrt.Problem{Model: osc, T: 1, N: 10, Q0: []float64{0}}, nil)
+	wantErr(t, err, lagrt.ErrProblem, "len(QT)")
+	_, err = lagrt.Solve(&lagrt.Problem{Model: osc, T: -1, N: 10, Q0: []float64{0}, QT: []float64{0}}, nil)
+	wantErr(t, err, lagrt.ErrProblem, "horizon")
 }
 
 func wantErr(t *testing.T, err, target error, substr string) {
@@ -197,9 +197,9 @@ func wantErr(t *testing.T, err, target error, substr string) {
 }
 
 // nanModel returns NaN for q > 0.5.
-type nanModel struct{ runtime.Model }
+type nanModel struct{ lagrt.Model }
 
-func (m nanModel) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
+func (m nanModel) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	m.Model.Eval(w, p, out)
 	if p.Q[0] > 0.5 {
 		out.Lq[0] = math.NaN()
@@ -212,9 +212,9 @@ func (m nanModel) Eval(w runtime.Want, p *runtime.Point, out *runtime.Out) {
 func TestSignalSamples(t *testing.T) {
 	K := [][]float64{{2, 0.3}, {0.3, 3}}
 	f := func(t float64, dst []float64) { dst[0] = 0.5 - 0.3*t }
-	base := runtime.Problem{Model: runtimetest.NewCoupled(K, 0.4, 0.5), T: 1, N: 50,
-		Q0: []float64{0.1, -0.2}, QT: []float64{0.5, 0.4}, Input: runtime.Signal{Func: f}, Target: runtime.Signal{Func: f}}
-	s1, err := runtime.Solve(&base, nil)
+	base := lagrt.Problem{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: 1, N: 50,
+		Q0: []float64{0.1, -0.2}, QT: []float64{0.5, 0.4}, Input: lagrt.Signal{Func: f}, Target: lagrt.Signal{Func: f}}
+	s1, err := lagrt.Solve(&base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,9 +224,9 @@ func TestSignalSamples(t *testing.T) {
 		f(float64(k)*base.T/float64(base.N), smp[k])
 	}
 	pr2 := base
-	pr2.Input = runtime.Signal{Samples: smp}
-	pr2.Target = runtime.Signal{Samples: smp}
-	s2, err := runtime.Solve(&pr2, nil)
+	pr2.Input = lagrt.Signal{Samples: smp}
+	pr2.Target = lagrt.Signal{Samples: smp}
+	s2, err := lagrt.Solve(&pr2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,11 +258,11 @@ func TestInputsUnmodified(t *testing.T) {
 		for k := range smp {
 			smp[k] = []float64{math.Sin(float64(k))}
 		}
-		pr.Target = runtime.Signal{Samples: smp}
+		pr.Target = lagrt.Signal{Samples: smp}
 		before := deepCopy(pr)
 		defaults := append([]float64(nil), pr.Model.Info().Defaults...)
-		for _, m := range []runtime.Method{runtime.EPOneSided, runtime.EPCentered, runtime.Adjoint, runtime.FiniteDiff} {
-			if _, err := runtime.ComputeGradient(pr, m, nil); err != nil {
+		for _, m := range []lagrt.Method{lagrt.EPOneSided, lagrt.EPCentered, lagrt.Adjoint, lagrt.FiniteDiff} {
+			if _, err := lagrt.ComputeGradient(pr, m, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -272,7 +272,7 @@ func TestInputsUnmodified(t *testing.T) {
 	}
 }
 
-func deepCopy(pr *runtime.Problem) runtime.Problem {
+func deepCopy(pr *lagrt.Problem) lagrt.Problem {
 	c := *pr
 	cp := func(m [][]float64) [][]float64 {
 		if m == nil {
@@ -297,18 +297,18 @@ func deepCopy(pr *runtime.Problem) runtime.Problem {
 // One Solver per goroutine, one shared Model.
 func TestConcurrent(t *testing.T) {
 	pr0 := testProblems()[1]
-	want, err := runtime.ComputeGradient(pr0, runtime.EPCentered, nil)
+	want, err := lagrt.ComputeGradient(pr0, lagrt.EPCentered, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
 	for range 4 {
 		go func() {
-			var s runtime.Solver
-			var g runtime.Gradient
+			var s lagrt.Solver
+			var g lagrt.Gradient
 			pr := *pr0
 			for range 5 {
-				if err := s.Gradient(&g, &pr, runtime.EPCentered, nil); err != nil {
+				if err := s.Gradient(&g, &pr, lagrt.EPCentered, nil); err != nil {
 					done <- err
 					return
 				}

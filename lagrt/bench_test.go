@@ -1,21 +1,21 @@
-package runtime_test
+package lagrt_test
 
 import (
 	"fmt"
 	"math"
 	"testing"
 
-	"github.com/lagc/lagc/runtime"
-	"github.com/lagc/lagc/runtime/runtimetest"
+	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/lagrt/lagrttest"
 )
 
 // chainProblem is a nonlinear chain of n masses (P = 2n parameters) with
 // fixed or periodic conditions over N steps.
-func chainProblem(n, N int, bc runtime.BC) *runtime.Problem {
-	pr := &runtime.Problem{Model: runtimetest.NewChain(n, 2, 0.5, 0.3), T: 1, N: N, BC: bc,
+func chainProblem(n, N int, bc lagrt.BC) *lagrt.Problem {
+	pr := &lagrt.Problem{Model: lagrttest.NewChain(n, 2, 0.5, 0.3), T: 1, N: N, BC: bc,
 		Input:  sine(1, 1.5),
-		Target: runtime.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }}}
-	if bc == runtime.Fixed {
+		Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.3 * math.Cos(2*t) }}}
+	if bc == lagrt.Fixed {
 		pr.Q0, pr.QT = make([]float64, n), make([]float64, n)
 		for i := range n {
 			pr.Q0[i], pr.QT[i] = 0.1*float64(i%3), -0.2+0.05*float64(i)
@@ -26,15 +26,15 @@ func chainProblem(n, N int, bc runtime.BC) *runtime.Problem {
 	return pr
 }
 
-func pendulumProblem(N int) *runtime.Problem {
+func pendulumProblem(N int) *lagrt.Problem {
 	pr := testProblems()[0]
 	pr.N = N
 	return pr
 }
 
-func benchSolve(b *testing.B, pr *runtime.Problem) {
-	var s runtime.Solver
-	var sol runtime.Solution
+func benchSolve(b *testing.B, pr *lagrt.Problem) {
+	var s lagrt.Solver
+	var sol lagrt.Solution
 	if err := s.Solve(&sol, pr, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -48,9 +48,9 @@ func benchSolve(b *testing.B, pr *runtime.Problem) {
 	b.ReportMetric(float64(sol.Iterations), "iters")
 }
 
-func benchGrad(b *testing.B, pr *runtime.Problem, m runtime.Method) {
-	var s runtime.Solver
-	var g runtime.Gradient
+func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
+	var s lagrt.Solver
+	var g lagrt.Gradient
 	if err := s.Gradient(&g, pr, m, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -75,13 +75,13 @@ func BenchmarkSolveN(b *testing.B) {
 
 func BenchmarkSolvePeriodicN(b *testing.B) {
 	for _, N := range []int{100, 1000, 10000, 100000} {
-		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) { benchSolve(b, chainProblem(2, N, runtime.Periodic)) })
+		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) { benchSolve(b, chainProblem(2, N, lagrt.Periodic)) })
 	}
 }
 
 // Free solve time against the number of coordinates (chain of n, N = 1000).
 func BenchmarkSolveDof(b *testing.B) {
-	for _, bc := range []runtime.BC{runtime.Fixed, runtime.Periodic} {
+	for _, bc := range []lagrt.BC{lagrt.Fixed, lagrt.Periodic} {
 		for _, n := range []int{1, 2, 4, 8, 16} {
 			b.Run(fmt.Sprintf("%v/n=%d", bc, n), func(b *testing.B) { benchSolve(b, chainProblem(n, 1000, bc)) })
 		}
@@ -92,17 +92,17 @@ func BenchmarkSolveDof(b *testing.B) {
 // of 16), N = 1000.
 func BenchmarkSolveFree(b *testing.B) {
 	for _, n := range []int{1, 16} {
-		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchSolve(b, chainProblem(n, 1000, runtime.Fixed)) })
+		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchSolve(b, chainProblem(n, 1000, lagrt.Fixed)) })
 	}
 }
 
-func BenchmarkGradCentered(b *testing.B) { benchGrads(b, runtime.EPCentered) }
-func BenchmarkGradOneSided(b *testing.B) { benchGrads(b, runtime.EPOneSided) }
-func BenchmarkGradAdjoint(b *testing.B)  { benchGrads(b, runtime.Adjoint) }
-func BenchmarkGradFD(b *testing.B)       { benchGrads(b, runtime.FiniteDiff) }
+func BenchmarkGradCentered(b *testing.B) { benchGrads(b, lagrt.EPCentered) }
+func BenchmarkGradOneSided(b *testing.B) { benchGrads(b, lagrt.EPOneSided) }
+func BenchmarkGradAdjoint(b *testing.B)  { benchGrads(b, lagrt.Adjoint) }
+func BenchmarkGradFD(b *testing.B)       { benchGrads(b, lagrt.FiniteDiff) }
 
-func benchGrads(b *testing.B, m runtime.Method) {
+func benchGrads(b *testing.B, m lagrt.Method) {
 	for _, n := range []int{1, 16} {
-		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchGrad(b, chainProblem(n, 1000, runtime.Fixed), m) })
+		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchGrad(b, chainProblem(n, 1000, lagrt.Fixed), m) })
 	}
 }
