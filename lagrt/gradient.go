@@ -203,13 +203,15 @@ func (s *Solver) adjoint(g []float64) {
 		pt.U = s.umid[k*s.nu : (k+1)*s.nu]
 		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
 		s.model.Eval(WantLthq|WantLthv, pt, out)
-		for a := range g {
-			tq, tv := out.Lthq[a*n:a*n+n], out.Lthv[a*n:a*n+n]
-			acc := 0.0
-			for i := range n {
-				acc += h/2*tq[i]*(la[i]+lb[i]) + tv[i]*(lb[i]-la[i])
-			}
-			g[a] -= acc
+		// g −= λᵀ ∂²S_d/∂q∂θ, one pattern entry at a time.
+		pq, pv := s.pat[QLthq], s.pat[QLthv]
+		for e, x := range out.Lthq[:pq.Len()] {
+			i := pq.Cols[e]
+			g[pq.Rows[e]] -= h / 2 * x * (la[i] + lb[i])
+		}
+		for e, x := range out.Lthv[:pv.Len()] {
+			i := pv.Cols[e]
+			g[pv.Rows[e]] -= x * (lb[i] - la[i])
 		}
 	}
 }

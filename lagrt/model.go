@@ -17,11 +17,11 @@ import "fmt"
 const (
 	// GenVersion is the version of the generated-code contract that the
 	// lagc built from this module emits.
-	GenVersion = 1
+	GenVersion = 2
 	// MinVersion is the oldest generated-code version this runtime accepts.
-	MinVersion = 1
+	MinVersion = 2
 	// MaxVersion is the newest generated-code version this runtime accepts.
-	MaxVersion = 1
+	MaxVersion = 2
 )
 
 // EnforceVersion is used by generated code to check, at compile time, that it
@@ -29,9 +29,10 @@ const (
 // fails to compile, regenerate the file with a matching lagc.
 type EnforceVersion uint
 
-// Info describes a compiled model: its name and the names, in declaration
-// order, of its flat vectors. Array elements are named "k[2]" or "W[0][1]"
-// and expanded in row-major index order.
+// Info describes a compiled model: its name, the names, in declaration
+// order, of its flat vectors, and the sparsity patterns of its matrix
+// quantities. Array elements are named "k[2]" or "W[0][1]" and expanded in
+// row-major index order.
 type Info struct {
 	Name     string    // system name, as declared with "system"
 	Coords   []string  // generalised coordinates q (and velocities v = dq/dt)
@@ -40,6 +41,13 @@ type Info struct {
 	Inputs   []string  // external signals u(t)
 	Targets  []string  // desired signals y(t), used only by the cost
 	HasCost  bool      // whether the model declares a cost
+
+	// Patterns holds the sparsity pattern of each matrix quantity (see
+	// Quantity.IsMatrix), indexed by Quantity; the entries of the other
+	// quantities are nil. A nil pattern of a matrix quantity means dense,
+	// row-major (convenient for small hand-written models); compiled
+	// models always give explicit patterns. Use Info.Pattern to read them.
+	Patterns [NumQuantities]*Pattern
 }
 
 // N returns the number of coordinates.
@@ -47,6 +55,31 @@ func (in *Info) N() int { return len(in.Coords) }
 
 // P returns the number of parameters.
 func (in *Info) P() int { return len(in.Params) }
+
+// Dim returns the number of elements of a vector variable (1 for VarT).
+func (in *Info) Dim(v Var) int {
+	switch v {
+	case VarQ, VarV:
+		return in.N()
+	case VarTheta:
+		return in.P()
+	}
+	return 1
+}
+
+// Pattern returns the sparsity pattern of the matrix quantity q: the
+// model's own, or the dense row-major pattern if the model gives none. It
+// panics if q is not a matrix quantity.
+func (in *Info) Pattern(q Quantity) *Pattern {
+	d := &Quantities[q]
+	if !d.IsMatrix() {
+		panic(fmt.Sprintf("lagrt: Info.Pattern(%s): not a matrix quantity", d.Name))
+	}
+	if p := in.Patterns[q]; p != nil {
+		return p
+	}
+	return DensePattern(in.Dim(d.Wrt[0]), in.Dim(d.Wrt[1]))
+}
 
 // Index returns the position of name in names, or -1.
 func Index(names []string, name string) int {
@@ -68,31 +101,138 @@ type Point struct {
 	Y     []float64 // len(Info.Targets)
 }
 
-// Want is a set of quantities requested from Model.Eval.
+// Want is a set of quantities requested from Model.Eval: bit q is
+// Quantity q.
 type Want uint32
 
-// The quantities a model evaluates. L is the Lagrangian L(q, v, t; θ, u) and
-// C the instantaneous cost c(q, v, t; θ, u, y). Subscripts are partial
+// Quantity identifies one of the quantities a model evaluates; Quantities
+// describes each.
+type Quantity uint8
+
+// The quantities a model evaluates. L is the Lagrangian L(q, v, t; θ, u)
+// and C the instantaneous cost c(q, v, t; θ, u, y). Subscripts are partial
 // derivatives; t derivatives are with respect to explicit time only.
 const (
-	WantL    Want = 1 << iota // L
-	WantLq                    // ∂L/∂q
-	WantLv                    // ∂L/∂v, the conjugate momenta
-	WantLqq                   // ∂²L/∂q∂q
-	WantLqv                   // ∂²L/∂q∂v
-	WantLvv                   // ∂²L/∂v∂v
-	WantLvt                   // ∂²L/∂v∂t
-	WantLth                   // ∂L/∂θ
-	WantLthq                  // ∂²L/∂θ∂q
-	WantLthv                  // ∂²L/∂θ∂v
-	WantC                     // c
-	WantCq                    // ∂c/∂q
-	WantCv                    // ∂c/∂v
-	WantCqq                   // ∂²c/∂q∂q
-	WantCqv                   // ∂²c/∂q∂v
-	WantCvv                   // ∂²c/∂v∂v
-	WantCth                   // ∂c/∂θ
+	QL    Quantity = iota // L
+	QLq                   // ∂L/∂q
+	QLv                   // ∂L/∂v, the conjugate momenta
+	QLqq                  // ∂²L/∂q∂q
+	QLqv                  // ∂²L/∂q∂v
+	QLvv                  // ∂²L/∂v∂v
+	QLvt                  // ∂²L/∂v∂t
+	QLth                  // ∂L/∂θ
+	QLthq                 // ∂²L/∂θ∂q
+	QLthv                 // ∂²L/∂θ∂v
+	QC                    // c
+	QCq                   // ∂c/∂q
+	QCv                   // ∂c/∂v
+	QCqq                  // ∂²c/∂q∂q
+	QCqv                  // ∂²c/∂q∂v
+	QCvv                  // ∂²c/∂v∂v
+	QCth                  // ∂c/∂θ
+	// NumQuantities is the number of quantities.
+	NumQuantities
 )
+
+// The Want bit of each quantity.
+const (
+	WantL    Want = 1 << QL
+	WantLq   Want = 1 << QLq
+	WantLv   Want = 1 << QLv
+	WantLqq  Want = 1 << QLqq
+	WantLqv  Want = 1 << QLqv
+	WantLvv  Want = 1 << QLvv
+	WantLvt  Want = 1 << QLvt
+	WantLth  Want = 1 << QLth
+	WantLthq Want = 1 << QLthq
+	WantLthv Want = 1 << QLthv
+	WantC    Want = 1 << QC
+	WantCq   Want = 1 << QCq
+	WantCv   Want = 1 << QCv
+	WantCqq  Want = 1 << QCqq
+	WantCqv  Want = 1 << QCqv
+	WantCvv  Want = 1 << QCvv
+	WantCth  Want = 1 << QCth
+)
+
+// Want returns q's bit.
+func (q Quantity) Want() Want { return 1 << q }
+
+// String returns q's name, e.g. "Lthq".
+func (q Quantity) String() string {
+	if q < NumQuantities {
+		return Quantities[q].Name
+	}
+	return fmt.Sprintf("Quantity(%d)", uint8(q))
+}
+
+// Var is a variable that quantities are derivatives with respect to.
+type Var uint8
+
+// The variables.
+const (
+	VarNone  Var = iota
+	VarQ         // coordinates q
+	VarV         // velocities v
+	VarT         // explicit time t
+	VarTheta     // parameters θ
+)
+
+// QuantityDesc describes a quantity: what it is the derivative of, with
+// respect to what, and at which evaluation level it is computed. The
+// compiler derives the quantity's expressions from Of and Wrt, the code
+// generator and the interpreter name and store it by Name and Level, and
+// Out and NewOut lay it out by its shape; this table is the one place that
+// lists them.
+type QuantityDesc struct {
+	Name  string // Go field name in Out, e.g. "Lthq"
+	Cost  bool   // derivative of the cost c (else of the Lagrangian L)
+	Wrt   [2]Var // first and second differentiation variable (VarNone if fewer)
+	Level int    // evaluation level, 1 to 3
+	Doc   string // e.g. "∂²L/∂θ∂q"
+}
+
+// Order returns the number of differentiations (0, 1 or 2).
+func (d *QuantityDesc) Order() int {
+	switch {
+	case d.Wrt[0] == VarNone:
+		return 0
+	case d.Wrt[1] == VarNone:
+		return 1
+	}
+	return 2
+}
+
+// IsMatrix reports whether the quantity is a matrix (a second derivative
+// in two vector variables), stored by value in the order of its Pattern.
+// The others are scalars (L, C) and dense vectors: the gradients, and
+// ∂²L/∂v∂t, a vector because t is a scalar.
+func (d *QuantityDesc) IsMatrix() bool { return d.Order() == 2 && d.Wrt[1] != VarT }
+
+// Symmetric reports whether the matrix quantity is a Hessian in one
+// variable (its pattern then lists both (i, j) and (j, i)).
+func (d *QuantityDesc) Symmetric() bool { return d.IsMatrix() && d.Wrt[0] == d.Wrt[1] }
+
+// Quantities describes every quantity, indexed by Quantity.
+var Quantities = [NumQuantities]QuantityDesc{
+	QL:    {"L", false, [2]Var{}, 1, "L"},
+	QLq:   {"Lq", false, [2]Var{VarQ}, 1, "∂L/∂q"},
+	QLv:   {"Lv", false, [2]Var{VarV}, 1, "∂L/∂v"},
+	QLqq:  {"Lqq", false, [2]Var{VarQ, VarQ}, 2, "∂²L/∂q∂q"},
+	QLqv:  {"Lqv", false, [2]Var{VarQ, VarV}, 2, "∂²L/∂q∂v"},
+	QLvv:  {"Lvv", false, [2]Var{VarV, VarV}, 2, "∂²L/∂v∂v"},
+	QLvt:  {"Lvt", false, [2]Var{VarV, VarT}, 3, "∂²L/∂v∂t"},
+	QLth:  {"Lth", false, [2]Var{VarTheta}, 1, "∂L/∂θ"},
+	QLthq: {"Lthq", false, [2]Var{VarTheta, VarQ}, 3, "∂²L/∂θ∂q"},
+	QLthv: {"Lthv", false, [2]Var{VarTheta, VarV}, 3, "∂²L/∂θ∂v"},
+	QC:    {"C", true, [2]Var{}, 1, "c"},
+	QCq:   {"Cq", true, [2]Var{VarQ}, 1, "∂c/∂q"},
+	QCv:   {"Cv", true, [2]Var{VarV}, 1, "∂c/∂v"},
+	QCqq:  {"Cqq", true, [2]Var{VarQ, VarQ}, 2, "∂²c/∂q∂q"},
+	QCqv:  {"Cqv", true, [2]Var{VarQ, VarV}, 2, "∂²c/∂q∂v"},
+	QCvv:  {"Cvv", true, [2]Var{VarV, VarV}, 2, "∂²c/∂v∂v"},
+	QCth:  {"Cth", true, [2]Var{VarTheta}, 1, "∂c/∂θ"},
+}
 
 // Evaluation levels. A model evaluates a request at one of three levels:
 // Level1 (values and first derivatives), Level2 (adds the second
@@ -105,36 +245,135 @@ const (
 	Level3 = Level2 | WantLvt | WantLthq | WantLthv
 )
 
-// Out receives the quantities of one evaluation. Matrices are flat and
-// row-major: Lqv[i*n+j] = ∂²L/∂q_i∂v_j and Lthq[a*n+i] = ∂²L/∂θ_a∂q_i.
-// Allocate with NewOut; Eval does not allocate and panics on short buffers.
-// Without a cost, the C fields are set to zero.
+// LevelOf returns the smallest evaluation level (1, 2 or 3) containing w.
+func LevelOf(w Want) int {
+	switch {
+	case w&^Level1 == 0:
+		return 1
+	case w&^Level2 == 0:
+		return 2
+	}
+	return 3
+}
+
+// Pattern is the sparsity pattern of a matrix quantity in triplet form:
+// value k of the quantity belongs at row Rows[k], column Cols[k]. Entries
+// may repeat a position; their values then add up (as in CSparse's
+// triplet form). Rows index the quantity's first variable (θ for Lthq) and
+// columns its second. Patterns are fixed when the model is compiled;
+// positions outside the pattern are structurally zero.
+type Pattern struct {
+	Rows, Cols []int32
+}
+
+// Len returns the number of entries.
+func (p *Pattern) Len() int { return len(p.Rows) }
+
+// DensePattern returns the row-major pattern of a dense rows×cols matrix.
+func DensePattern(rows, cols int) *Pattern {
+	p := &Pattern{Rows: make([]int32, rows*cols), Cols: make([]int32, rows*cols)}
+	for i := range rows {
+		for j := range cols {
+			p.Rows[i*cols+j], p.Cols[i*cols+j] = int32(i), int32(j)
+		}
+	}
+	return p
+}
+
+// Dense adds the values vals (in pattern order) times scale into the
+// row-major matrix dst with cols columns.
+func (p *Pattern) Dense(dst []float64, cols int, vals []float64, scale float64) {
+	for k, v := range vals[:len(p.Rows)] {
+		dst[int(p.Rows[k])*cols+int(p.Cols[k])] += scale * v
+	}
+}
+
+// Out receives the quantities of one evaluation: L and C, the dense
+// vectors (length n or P), and the matrices, stored by value in the order
+// of their Info.Pattern. Allocate with NewOut; Eval does not allocate and
+// panics on short buffers. Without a cost, the C fields are set to zero.
 type Out struct {
 	L             float64
 	Lq, Lv        []float64 // n
-	Lqq, Lqv, Lvv []float64 // n×n
+	Lqq, Lqv, Lvv []float64 // pattern values
 	Lvt           []float64 // n
 	Lth           []float64 // P
-	Lthq, Lthv    []float64 // P×n
+	Lthq, Lthv    []float64 // pattern values
 
 	C             float64
 	Cq, Cv        []float64 // n
-	Cqq, Cqv, Cvv []float64 // n×n
+	Cqq, Cqv, Cvv []float64 // pattern values
 	Cth           []float64 // P
+}
+
+// Vec returns the storage of the vector or matrix quantity q in o (nil
+// for L and C).
+func (o *Out) Vec(q Quantity) []float64 {
+	if p := o.field(q); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (o *Out) field(q Quantity) *[]float64 {
+	switch q {
+	case QLq:
+		return &o.Lq
+	case QLv:
+		return &o.Lv
+	case QLqq:
+		return &o.Lqq
+	case QLqv:
+		return &o.Lqv
+	case QLvv:
+		return &o.Lvv
+	case QLvt:
+		return &o.Lvt
+	case QLth:
+		return &o.Lth
+	case QLthq:
+		return &o.Lthq
+	case QLthv:
+		return &o.Lthv
+	case QCq:
+		return &o.Cq
+	case QCv:
+		return &o.Cv
+	case QCqq:
+		return &o.Cqq
+	case QCqv:
+		return &o.Cqv
+	case QCvv:
+		return &o.Cvv
+	case QCth:
+		return &o.Cth
+	}
+	return nil
+}
+
+// Scalar returns L or C.
+func (o *Out) Scalar(q Quantity) float64 {
+	if q == QC {
+		return o.C
+	}
+	return o.L
 }
 
 // NewOut allocates an Out with every buffer sized for info.
 func NewOut(info *Info) *Out {
-	n, p := info.N(), info.P()
-	return &Out{
-		Lq: make([]float64, n), Lv: make([]float64, n),
-		Lqq: make([]float64, n*n), Lqv: make([]float64, n*n), Lvv: make([]float64, n*n),
-		Lvt: make([]float64, n), Lth: make([]float64, p),
-		Lthq: make([]float64, p*n), Lthv: make([]float64, p*n),
-		Cq: make([]float64, n), Cv: make([]float64, n),
-		Cqq: make([]float64, n*n), Cqv: make([]float64, n*n), Cvv: make([]float64, n*n),
-		Cth: make([]float64, p),
+	o := new(Out)
+	for q := range NumQuantities {
+		d := &Quantities[q]
+		p := o.field(q)
+		switch {
+		case p == nil:
+		case d.IsMatrix():
+			*p = make([]float64, info.Pattern(q).Len())
+		default:
+			*p = make([]float64, info.Dim(d.Wrt[0]))
+		}
 	}
+	return o
 }
 
 // Model is a compiled Lagrangian system: generated Go code or the

@@ -41,6 +41,8 @@ type Solver struct {
 	// Model evaluation.
 	out      *Out
 	outInfo  *Info
+	pat      [NumQuantities]*Pattern // patterns of the matrix quantities
+	dense    []float64               // the Hessian blocks of one step, dense, in hessQuantities order
 	pt       Point
 	qbar, vv []float64
 
@@ -63,6 +65,9 @@ type Solver struct {
 	atSolution bool      // the last newton error came at a point that passed the convergence test
 	cqa, cqb   []float64 // the last two members solved
 }
+
+// hessQuantities are the matrix quantities a Newton iteration needs.
+var hessQuantities = [...]Quantity{QLqq, QLqv, QLvv, QCqq, QCqv, QCvv}
 
 // NewSolver returns an empty Solver. It is equivalent to new(Solver).
 func NewSolver() *Solver { return new(Solver) }
@@ -151,7 +156,13 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 	if s.out == nil || s.outInfo != s.info || len(s.out.Lq) != n || len(s.out.Lth) != s.np {
 		s.out = NewOut(s.info)
 		s.outInfo = s.info
+		for _, q := range hessQuantities {
+			s.pat[q] = s.info.Pattern(q)
+		}
+		s.pat[QLthq] = s.info.Pattern(QLthq)
+		s.pat[QLthv] = s.info.Pattern(QLthv)
 	}
+	s.dense = grow(s.dense, len(hessQuantities)*s.nn)
 	s.qbar = grow(s.qbar, n)
 	s.vv = grow(s.vv, n)
 	return nil
@@ -274,8 +285,13 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 		if hess {
 			da, db := s.diag[k*nn:k*nn+nn], s.diag[k1*nn:k1*nn+nn]
 			o := s.off[k*nn : k*nn+nn]
-			lqq, lqv, lvv := out.Lqq[:nn], out.Lqv[:nn], out.Lvv[:nn]
-			cqq, cqv, cvv := out.Cqq[:nn], out.Cqv[:nn], out.Cvv[:nn]
+			dense := s.dense
+			clear(dense)
+			for b, q := range hessQuantities {
+				s.pat[q].Dense(dense[b*nn:(b+1)*nn], n, out.Vec(q), 1)
+			}
+			lqq, lqv, lvv := dense[:nn], dense[nn:2*nn], dense[2*nn:3*nn]
+			cqq, cqv, cvv := dense[3*nn:4*nn], dense[4*nn:5*nn], dense[5*nn:6*nn]
 			for i := range n {
 				for j := range n {
 					ij, ji := i*n+j, j*n+i

@@ -31,7 +31,7 @@ func copyPoint(p *lagrt.Point) *lagrt.Point {
 // |got − want| ≤ tol·(1 + |want|). The returned error lists the failures.
 func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 	info := m.Info()
-	n, np := info.N(), info.P()
+	n := info.N()
 	eval := func(pt *lagrt.Point) *lagrt.Out {
 		o := lagrt.NewOut(info)
 		m.Eval(lagrt.Level3, pt, o)
@@ -74,29 +74,33 @@ func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 			cmp(c.name, j, g, deriv(c.value, c.by, j))
 		}
 	}
-	// Matrices: M[a*n+j] = ∂ first[a] / ∂ by[j].
+	// Matrices: M[a*n+j] = ∂ first[a] / ∂ by[j], read through the
+	// model's sparsity pattern, so that an entry missing from the pattern
+	// shows up as a 0 where finite differences see a nonzero.
 	type second struct {
-		name  string
-		got   func(*lagrt.Out) []float64
+		q     lagrt.Quantity
 		first func(*lagrt.Out) []float64
-		rows  int
 		by    vec
 	}
 	for _, c := range []second{
-		{"Lqq", func(o *lagrt.Out) []float64 { return o.Lqq }, func(o *lagrt.Out) []float64 { return o.Lq }, n, qv},
-		{"Lqv", func(o *lagrt.Out) []float64 { return o.Lqv }, func(o *lagrt.Out) []float64 { return o.Lq }, n, vv},
-		{"Lvv", func(o *lagrt.Out) []float64 { return o.Lvv }, func(o *lagrt.Out) []float64 { return o.Lv }, n, vv},
-		{"Lthq", func(o *lagrt.Out) []float64 { return o.Lthq }, func(o *lagrt.Out) []float64 { return o.Lth }, np, qv},
-		{"Lthv", func(o *lagrt.Out) []float64 { return o.Lthv }, func(o *lagrt.Out) []float64 { return o.Lth }, np, vv},
-		{"Cqq", func(o *lagrt.Out) []float64 { return o.Cqq }, func(o *lagrt.Out) []float64 { return o.Cq }, n, qv},
-		{"Cqv", func(o *lagrt.Out) []float64 { return o.Cqv }, func(o *lagrt.Out) []float64 { return o.Cq }, n, vv},
-		{"Cvv", func(o *lagrt.Out) []float64 { return o.Cvv }, func(o *lagrt.Out) []float64 { return o.Cv }, n, vv},
+		{lagrt.QLqq, func(o *lagrt.Out) []float64 { return o.Lq }, qv},
+		{lagrt.QLqv, func(o *lagrt.Out) []float64 { return o.Lq }, vv},
+		{lagrt.QLvv, func(o *lagrt.Out) []float64 { return o.Lv }, vv},
+		{lagrt.QLthq, func(o *lagrt.Out) []float64 { return o.Lth }, qv},
+		{lagrt.QLthv, func(o *lagrt.Out) []float64 { return o.Lth }, vv},
+		{lagrt.QCqq, func(o *lagrt.Out) []float64 { return o.Cq }, qv},
+		{lagrt.QCqv, func(o *lagrt.Out) []float64 { return o.Cq }, vv},
+		{lagrt.QCvv, func(o *lagrt.Out) []float64 { return o.Cv }, vv},
 	} {
-		got := c.got(base)
-		for a := range c.rows {
+		got, err := DenseMatrix(info, c.q, base)
+		if err != nil {
+			return err
+		}
+		rows := info.Dim(lagrt.Quantities[c.q].Wrt[0])
+		for a := range rows {
 			for j := range n {
 				want := deriv(func(o *lagrt.Out) float64 { return c.first(o)[a] }, c.by, j)
-				cmp(c.name, a*n+j, got[a*n+j], want)
+				cmp(c.q.String(), a*n+j, got[a*n+j], want)
 			}
 		}
 	}
@@ -113,6 +117,26 @@ func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 		return fmt.Errorf("model %s: %d derivatives disagree with finite differences:\n\t%s", info.Name, len(bad), strings.Join(bad, "\n\t"))
 	}
 	return nil
+}
+
+// DenseMatrix returns the matrix quantity q of o as a dense row-major
+// matrix, after checking that its pattern lies within the matrix.
+func DenseMatrix(info *lagrt.Info, q lagrt.Quantity, o *lagrt.Out) ([]float64, error) {
+	d := &lagrt.Quantities[q]
+	rows, cols := info.Dim(d.Wrt[0]), info.Dim(d.Wrt[1])
+	p := info.Pattern(q)
+	vals := o.Vec(q)
+	if len(vals) != p.Len() || len(p.Cols) != p.Len() {
+		return nil, fmt.Errorf("model %s: %s has %d values for a pattern of %d rows and %d columns", info.Name, d.Name, len(vals), p.Len(), len(p.Cols))
+	}
+	for k := range p.Rows {
+		if r, c := p.Rows[k], p.Cols[k]; r < 0 || int(r) >= rows || c < 0 || int(c) >= cols {
+			return nil, fmt.Errorf("model %s: %s pattern entry %d at (%d, %d) is outside the %d×%d matrix", info.Name, d.Name, k, r, c, rows, cols)
+		}
+	}
+	m := make([]float64, rows*cols)
+	p.Dense(m, cols, vals, 1)
+	return m, nil
 }
 
 // Stationarity measures, independently of the solver, how stationary sol

@@ -11,8 +11,8 @@ import (
 // This file must be regenerated (go generate) when the lagc runtime's
 // contract changes: the constants below then fail to compile.
 const (
-	_ = lagrt.EnforceVersion(1 - lagrt.MinVersion)
-	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 1)
+	_ = lagrt.EnforceVersion(2 - lagrt.MinVersion)
+	_ = lagrt.EnforceVersion(lagrt.MaxVersion - 2)
 )
 
 // Damped is the Lagrangian system Damped compiled from damped.lag.
