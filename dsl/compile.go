@@ -31,7 +31,32 @@ func Compile(filename string, src []byte) (*Model, error) {
 }
 
 // Check checks a parsed file and lowers it to symbolic form; see Compile.
-func Check(f *parser.File) (m *Model, err error) {
+func Check(f *parser.File) (m *Model, err error) { return CheckWith(f, Options{}) }
+
+// Options adjust the lowering.
+type Options struct {
+	// UnrollLimit is the longest sum that is unrolled into scalar terms;
+	// longer sums stay loops. 0 means DefaultUnrollLimit; a negative
+	// value keeps every sum outside nonlinear functions a loop.
+	UnrollLimit int
+}
+
+// DefaultUnrollLimit is the default Options.UnrollLimit. Sums this short
+// are unrolled: the code is then straight-line and common subexpressions
+// are shared across their terms.
+const DefaultUnrollLimit = 16
+
+// CompileWith is Compile with options.
+func CompileWith(filename string, src []byte, opt Options) (*Model, error) {
+	f, err := parser.Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return CheckWith(f, opt)
+}
+
+// CheckWith is Check with options.
+func CheckWith(f *parser.File, opt Options) (m *Model, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			m = nil
@@ -39,16 +64,8 @@ func Check(f *parser.File) (m *Model, err error) {
 				Msg: fmt.Sprintf("internal error: %v", r)}}
 		}
 	}()
-	c := &checker{
-		filename: f.Filename,
-		seen:     map[parser.Error]bool{},
-		later:    map[string]parser.Pos{},
-		symInfo:  map[*symbolic.Node]symClass{},
-		symsMemo: map[*symbolic.Node][]*symbolic.Node{},
-		b:        symbolic.NewBuilder(),
-		names:    map[string]*entity{},
-	}
-	c.m = &Model{Filename: f.Filename, AST: f, B: c.b}
+	c := newChecker(f.Filename, symbolic.NewBuilder(), nil, opt)
+	c.m.Filename, c.m.AST = f.Filename, f
 	c.check(f)
 	if len(c.errs) > 0 {
 		c.errs.Sort()
@@ -79,9 +96,12 @@ type entity struct {
 	name  string
 	pos   parser.Pos
 	dims  []int
-	value float64          // const, sum index
-	syms  []*symbolic.Node // param, coord, input, target: flat elements
-	ready bool             // const: value known; let: lowered
+	value  float64          // const, sum index
+	syms   []*symbolic.Node // param, coord, input, target: flat elements, made on first use
+	offset int              // param, coord, input, target: index of the first element in its vector
+	loop   string           // sum index kept as a loop: its variable
+	lo, hi Affine           // sum index kept as a loop: its range
+	ready  bool             // const: value known; let: lowered
 
 	// let only
 	decl     *parser.LetStmt
@@ -101,8 +121,42 @@ type checker struct {
 	names    map[string]*entity
 	locals   []*entity // sum indices in scope, innermost last
 	unrolled int
-	symInfo  map[*symbolic.Node]symClass
 	symsMemo map[*symbolic.Node][]*symbolic.Node
+	opt      Options
+
+	// Families (family.go).
+	nvars, nsums int
+	sums         map[*symbolic.Node]*sumSym
+	slotByKey    map[string]*symbolic.Node
+	slotRef      map[*symbolic.Node]*elemRef
+	velOf        map[*symbolic.Node]*symbolic.Node
+	dotSum       map[*symbolic.Node]*symbolic.Node
+}
+
+// newChecker returns a checker that lowers into b for model m (a new
+// model if nil).
+func newChecker(filename string, b *symbolic.Builder, m *Model, opt Options) *checker {
+	if opt.UnrollLimit == 0 {
+		opt.UnrollLimit = DefaultUnrollLimit
+	}
+	if m == nil {
+		m = &Model{B: b, Slots: map[*symbolic.Node]*Slot{}, display: map[*symbolic.Node]string{}}
+	}
+	return &checker{
+		filename:  filename,
+		seen:      map[parser.Error]bool{},
+		later:     map[string]parser.Pos{},
+		symsMemo:  map[*symbolic.Node][]*symbolic.Node{},
+		b:         b,
+		m:         m,
+		names:     map[string]*entity{},
+		opt:       opt,
+		sums:      map[*symbolic.Node]*sumSym{},
+		slotByKey: map[string]*symbolic.Node{},
+		slotRef:   map[*symbolic.Node]*elemRef{},
+		velOf:     map[*symbolic.Node]*symbolic.Node{},
+		dotSum:    map[*symbolic.Node]*symbolic.Node{},
+	}
 }
 
 // errorf records an error, dropping exact duplicates.
@@ -189,17 +243,9 @@ func (c *checker) check(f *parser.File) {
 	if !c.coords {
 		c.errorf(first.Base().Pos, "no coordinates declared (coord q)")
 	}
+	c.allocElements()
 	c.m.T = c.b.Sym("t")
-	for i, q := range c.m.Q {
-		c.symInfo[q] = symClass{symCoord, i}
-		c.symInfo[c.m.V[i]] = symClass{symVel, i}
-	}
-	for i, u := range c.m.U {
-		c.symInfo[u] = symClass{symInput, i}
-	}
-	for i, y := range c.m.Y {
-		c.symInfo[y] = symClass{symTarget, i}
-	}
+	c.m.Slots[c.m.T] = &Slot{Kind: SlotTime}
 	for _, e := range lets {
 		e.lowering = true
 		var target string
@@ -214,26 +260,48 @@ func (c *checker) check(f *parser.File) {
 	} else {
 		v := lag.(*parser.LagrangianStmt).Value
 		c.m.LagrangianSrc = parser.FormatExpr(v)
-		c.m.L = c.lower(v, &ctx{what: "lagrangian", noTarget: true})
-		if c.m.L != nil {
-			c.checkVelocities(lag)
+		if e := c.lower(v, &ctx{what: "lagrangian", noTarget: true}); e != nil {
+			if c.m.LTerms = c.terms(e, lag.Base().Pos); c.m.LTerms != nil {
+				c.checkVelocities(lag)
+			}
 		}
 	}
 	if cost != nil {
 		v := cost.(*parser.CostStmt).Value
 		c.m.CostSrc = parser.FormatExpr(v)
-		c.m.C = c.lower(v, &ctx{what: "cost"})
+		if e := c.lower(v, &ctx{what: "cost"}); e != nil {
+			c.m.CTerms = c.terms(e, cost.Base().Pos)
+			c.m.HasCost = true
+		}
 	}
+	c.scalar()
 }
 
 // checkVelocities rejects coordinates whose velocity does not occur in
 // the Lagrangian: their equation of motion would not be second order.
 func (c *checker) checkVelocities(lag parser.Stmt) {
+	covered := map[int]bool{}
+	for _, t := range c.m.LTerms {
+		for _, s := range c.freeSyms(t.Body) {
+			sl := c.m.Slots[s]
+			if sl == nil || sl.Kind != SlotVel {
+				continue
+			}
+			if len(t.Loops) == 0 {
+				covered[sl.Flat.Const] = true
+				continue
+			}
+			EnumLoops(t.Loops, func(val func(string) int) bool {
+				covered[sl.Flat.Eval(val)] = true
+				return true
+			})
+		}
+	}
 	for _, d := range c.m.Coords {
 		for i := d.Offset; i < d.Offset+d.Len(); i++ {
-			if !c.b.DependsOn(c.m.L, c.m.V[i]) {
-				c.errorf(d.Pos, "lagrangian does not depend on %s: coordinate %s would have no equation of motion of second order",
-					c.m.V[i].Name(), c.m.CoordNames[i])
+			if !covered[i] {
+				c.errorf(d.Pos, "lagrangian does not depend on dot(%s): coordinate %s would have no equation of motion of second order",
+					c.m.CoordNames[i], c.m.CoordNames[i])
 				break
 			}
 		}
@@ -314,41 +382,28 @@ func (c *checker) declare(kind parser.DeclKind, it *parser.DeclItem) {
 		c.m.Consts = append(c.m.Consts, Const{Name: e.name, Pos: e.pos, Value: value})
 		return
 	case eParam:
-		d.Offset = len(c.m.Theta)
-		for _, nm := range names {
+		d.Offset = len(c.m.ParamNames)
+		for range names {
 			d.Default = append(d.Default, value)
-			e.syms = append(e.syms, c.b.Sym(nm))
 		}
 		c.m.Params = append(c.m.Params, d)
 		c.m.ParamNames = append(c.m.ParamNames, names...)
 		c.m.Defaults = append(c.m.Defaults, d.Default...)
-		c.m.Theta = append(c.m.Theta, e.syms...)
 	case eCoord:
-		d.Offset = len(c.m.Q)
-		for _, nm := range names {
-			e.syms = append(e.syms, c.b.Sym(nm))
-			c.m.V = append(c.m.V, c.b.Sym("dot("+nm+")"))
-		}
+		d.Offset = len(c.m.CoordNames)
 		c.m.Coords = append(c.m.Coords, d)
 		c.m.CoordNames = append(c.m.CoordNames, names...)
-		c.m.Q = append(c.m.Q, e.syms...)
 	case eInput:
-		d.Offset = len(c.m.U)
-		for _, nm := range names {
-			e.syms = append(e.syms, c.b.Sym(nm))
-		}
+		d.Offset = len(c.m.InputNames)
 		c.m.Inputs = append(c.m.Inputs, d)
 		c.m.InputNames = append(c.m.InputNames, names...)
-		c.m.U = append(c.m.U, e.syms...)
 	case eTarget:
-		d.Offset = len(c.m.Y)
-		for _, nm := range names {
-			e.syms = append(e.syms, c.b.Sym(nm))
-		}
+		d.Offset = len(c.m.TargetNames)
 		c.m.Targets = append(c.m.Targets, d)
 		c.m.TargetNames = append(c.m.TargetNames, names...)
-		c.m.Y = append(c.m.Y, e.syms...)
 	}
+	e.offset = d.Offset
+	e.syms = make([]*symbolic.Node, len(names))
 	e.ready = true
 }
 
@@ -377,8 +432,9 @@ func (c *checker) lookupLocal(name string) *entity {
 	return nil
 }
 
-// pushIndex declares a sum index.
-func (c *checker) pushIndex(id *parser.Ident, v float64) bool {
+// pushIndex declares a sum index: a constant v (unrolled sums) or, if loop
+// is not "", the loop variable loop.
+func (c *checker) pushIndex(id *parser.Ident, v float64, loop string) bool {
 	if !c.checkName(id) {
 		return false
 	}
@@ -390,7 +446,7 @@ func (c *checker) pushIndex(id *parser.Ident, v float64) bool {
 		c.errorf(id.NamePos, "sum index %s redeclared (previous declaration at %s)", id.Name, lineCol(prev.pos))
 		return false
 	}
-	c.locals = append(c.locals, &entity{kind: eIndex, name: id.Name, pos: id.NamePos, value: v, ready: true})
+	c.locals = append(c.locals, &entity{kind: eIndex, name: id.Name, pos: id.NamePos, value: v, loop: loop, ready: true})
 	return true
 }
 
@@ -451,6 +507,9 @@ func (c *checker) constEval1(e parser.Expr, what string) (float64, bool) {
 		return c.constEval1(e.X, what)
 	case *parser.Ident:
 		if l := c.lookupLocal(e.Name); l != nil {
+			if l.loop != "" {
+				return notConst(e.NamePos, "sum index "+e.Name+" varies")
+			}
 			return l.value, true
 		}
 		if ent := c.names[e.Name]; ent != nil {
@@ -548,7 +607,7 @@ func (c *checker) constEval1(e parser.Expr, what string) (float64, bool) {
 		}
 		total := 0.0
 		for i := lo; i <= hi; i++ {
-			if !c.pushIndex(e.Var, float64(i)) {
+			if !c.pushIndex(e.Var, float64(i), "") {
 				return 0, false
 			}
 			v, ok := c.constEval1(e.Body, what)

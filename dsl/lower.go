@@ -12,6 +12,14 @@ type ctx struct {
 	what     string  // "lagrangian", "cost", "let x"
 	noTarget bool    // targets are forbidden (the lagrangian)
 	target   *string // a let records the first target it uses here
+	unroll   bool    // inside a nonlinear function: sums are unrolled
+}
+
+// nonlinear returns x for the arguments of a nonlinear function.
+func (x *ctx) nonlinear() *ctx {
+	y := *x
+	y.unroll = true
+	return &y
 }
 
 func (x *ctx) useTarget(name string) {
@@ -63,7 +71,15 @@ func (c *checker) lower1(e parser.Expr, x *ctx) *symbolic.Node {
 		}
 		return b.Neg(v)
 	case *parser.Binary:
-		l, r := c.lower(e.X, x), c.lower(e.Y, x)
+		xl, xr := x, x
+		switch e.Op {
+		case parser.Div:
+			xr = x.nonlinear()
+		case parser.Add, parser.Sub, parser.Mul:
+		default:
+			xl, xr = x.nonlinear(), x.nonlinear()
+		}
+		l, r := c.lower(e.X, xl), c.lower(e.Y, xr)
 		if l == nil || r == nil {
 			return nil
 		}
@@ -86,23 +102,7 @@ func (c *checker) lower1(e parser.Expr, x *ctx) *symbolic.Node {
 	case *parser.Call:
 		return c.lowerCall(e, x)
 	case *parser.Sum:
-		lo, hi, ok := c.sumRange(e)
-		if !ok {
-			return nil
-		}
-		var terms []*symbolic.Node
-		for i := lo; i <= hi; i++ {
-			if !c.pushIndex(e.Var, float64(i)) {
-				return nil
-			}
-			t := c.lower(e.Body, x)
-			c.locals = c.locals[:len(c.locals)-1]
-			if t == nil {
-				return nil
-			}
-			terms = append(terms, t)
-		}
-		return b.Add(terms...)
+		return c.lowerSum(e, x)
 	}
 	start, _ := e.Span()
 	c.errorf(start, "unexpected expression")
@@ -120,6 +120,9 @@ func (c *checker) pow(pos parser.Pos, l, r *symbolic.Node) *symbolic.Node {
 
 func (c *checker) lowerName(e *parser.Ident, x *ctx) *symbolic.Node {
 	if l := c.lookupLocal(e.Name); l != nil {
+		if l.loop != "" {
+			return c.loopVarSym(l.loop)
+		}
 		return c.b.Num(l.value)
 	}
 	ent := c.names[e.Name]
@@ -180,7 +183,7 @@ func (c *checker) element(pos parser.Pos, ent *entity, i int, x *ctx) *symbolic.
 		}
 		x.useTarget(ent.name)
 	}
-	return ent.syms[i]
+	return c.elem(ent, i)
 }
 
 func (c *checker) lowerIndex(e *parser.Index, x *ctx) *symbolic.Node {
@@ -208,26 +211,27 @@ func (c *checker) lowerIndex(e *parser.Index, x *ctx) *symbolic.Node {
 		c.errorf(e.Name.NamePos, "wrong number of indices for %s: want %d, got %d", name, len(ent.dims), len(e.Indices))
 		return nil
 	}
-	flat := 0
+	idx := make([]Affine, len(e.Indices))
 	ok := true
 	for k, ix := range e.Indices {
-		i, okI := c.constInt(ix, "index")
-		if okI && (i < 0 || i >= ent.dims[k]) {
-			start, _ := ix.Span()
-			if len(ent.dims) == 1 {
-				c.errorf(start, "index %d out of range for %s (size %d)", i, name, ent.dims[k])
-			} else {
-				c.errorf(start, "index %d out of range for dimension %d of %s (size %d)", i, k+1, name, ent.dims[k])
-			}
-			okI = false
+		a, okI := c.affine(ix, "index")
+		if okI {
+			okI = c.checkIndex(ix, a, ent, k)
 		}
 		ok = ok && okI
-		flat = flat*ent.dims[k] + i
+		idx[k] = a
 	}
 	if !ok {
 		return nil
 	}
-	return c.element(e.Name.NamePos, ent, flat, x)
+	if ent.kind == eTarget {
+		if x.noTarget {
+			c.errorf(e.Name.NamePos, "target %s cannot appear in the %s (targets belong in the cost)", ent.name, x.what)
+			return nil
+		}
+		x.useTarget(ent.name)
+	}
+	return c.ref(ent, idx, false)
 }
 
 func (c *checker) lowerCall(e *parser.Call, x *ctx) *symbolic.Node {
@@ -235,8 +239,12 @@ func (c *checker) lowerCall(e *parser.Call, x *ctx) *symbolic.Node {
 		return nil
 	}
 	args := make([]*symbolic.Node, len(e.Args))
+	xa := x
+	if e.Name.Name != "dot" {
+		xa = x.nonlinear()
+	}
 	for i, a := range e.Args {
-		args[i] = c.lower(a, x)
+		args[i] = c.lower(a, xa)
 		if args[i] == nil {
 			return nil
 		}
@@ -253,49 +261,51 @@ func (c *checker) lowerCall(e *parser.Call, x *ctx) *symbolic.Node {
 }
 
 // dot returns the total time derivative of n:
-// Σ_i ∂n/∂q_i · v_i + ∂n/∂t.
+// Σ_i ∂n/∂q_i · v_i + ∂n/∂t, where a sum kept as a loop is differentiated
+// under the sum sign.
 func (c *checker) dot(e *parser.Call, n *symbolic.Node) *symbolic.Node {
 	b, m := c.b, c.m
 	syms := c.freeSyms(n)
 	for _, s := range syms {
-		info := c.symInfo[s]
-		switch info.kind {
-		case symVel:
-			c.errorf(e.Name.NamePos, "dot of an expression that depends on velocity dot(%s) would need an acceleration: higher-order Lagrangians are not supported",
-				m.CoordNames[info.index])
+		sl := m.Slots[s]
+		if sl == nil {
+			continue
+		}
+		switch sl.Kind {
+		case SlotVel:
+			c.errorf(e.Name.NamePos, "dot of an expression that depends on velocity %s would need an acceleration: higher-order Lagrangians are not supported",
+				m.Display(s))
 			return nil
-		case symInput:
+		case SlotInput:
 			c.errorf(e.Name.NamePos, "cannot take dot of an expression that depends on input %s: the time derivative of an input is unknown",
-				m.InputNames[info.index])
+				m.Display(s))
 			return nil
-		case symTarget:
+		case SlotTarget:
 			c.errorf(e.Name.NamePos, "cannot take dot of an expression that depends on target %s: the time derivative of a target is unknown",
-				m.TargetNames[info.index])
+				m.Display(s))
 			return nil
 		}
 	}
 	terms := []*symbolic.Node{b.Diff(n, m.T)}
 	for _, s := range syms {
-		if info := c.symInfo[s]; info.kind == symCoord {
-			terms = append(terms, b.Mul(b.Diff(n, s), m.V[info.index]))
+		if sm := c.sums[s]; sm != nil {
+			d, ok := c.dotSum[s]
+			if !ok {
+				body := c.dot(e, sm.body)
+				if body == nil {
+					return nil
+				}
+				d = c.newSum(sm.loop, body, sm.pos)
+				c.dotSum[s] = d
+			}
+			terms = append(terms, b.Mul(b.Diff(n, s), d))
+			continue
+		}
+		if sl := m.Slots[s]; sl != nil && sl.Kind == SlotCoord {
+			terms = append(terms, b.Mul(b.Diff(n, s), c.velOf[s]))
 		}
 	}
 	return b.Add(terms...)
-}
-
-type symKind uint8
-
-const (
-	symOther symKind = iota // t, params
-	symCoord
-	symVel
-	symInput
-	symTarget
-)
-
-type symClass struct {
-	kind  symKind
-	index int // into Q/V, U or Y
 }
 
 // freeSyms returns the symbols of n in a deterministic order (first
@@ -326,4 +336,185 @@ func (c *checker) freeSyms(n *symbolic.Node) []*symbolic.Node {
 	walk(n)
 	c.symsMemo[n] = out
 	return out
+}
+
+// lowerSum lowers a sum: unrolled into its terms when it is short or
+// inside a nonlinear function, else kept as a loop (a Σ symbol).
+func (c *checker) lowerSum(e *parser.Sum, x *ctx) *symbolic.Node {
+	lo, okLo := c.affine(e.Lo, "sum bound")
+	hi, okHi := c.affine(e.Hi, "sum bound")
+	if !okLo || !okHi {
+		return nil
+	}
+	konst := lo.IsConst() && hi.IsConst()
+	count := hi.Const - lo.Const + 1
+	if konst && (x.unroll || (c.opt.UnrollLimit >= 0 && count <= c.opt.UnrollLimit)) {
+		if count > 0 {
+			c.unrolled += count
+		}
+		if c.unrolled > MaxUnroll {
+			c.errorf(e.SumPos, "sums too large: more than %d terms after unrolling (sums inside nonlinear functions are unrolled; lagc keeps sums as loops only where they are added or multiplied)", MaxUnroll)
+			return nil
+		}
+		var terms []*symbolic.Node
+		for i := lo.Const; i <= hi.Const; i++ {
+			if !c.pushIndex(e.Var, float64(i), "") {
+				return nil
+			}
+			t := c.lower(e.Body, x)
+			c.locals = c.locals[:len(c.locals)-1]
+			if t == nil {
+				return nil
+			}
+			terms = append(terms, t)
+		}
+		return c.b.Add(terms...)
+	}
+	if x.unroll {
+		c.errorf(e.SumPos, "the range of a sum inside a nonlinear function must be constant")
+		return nil
+	}
+	if konst && count <= 0 {
+		return c.b.Num(0)
+	}
+	v := c.newVar(e.Var.Name)
+	if !c.pushIndex(e.Var, 0, v) {
+		return nil
+	}
+	c.locals[len(c.locals)-1].lo, c.locals[len(c.locals)-1].hi = lo, hi
+	body := c.lower(e.Body, x)
+	c.locals = c.locals[:len(c.locals)-1]
+	if body == nil {
+		return nil
+	}
+	if body.IsNum(0) {
+		return body
+	}
+	if konst && !c.dependsOnVar(body, v) {
+		return c.b.Mul(c.b.Num(float64(count)), body)
+	}
+	return c.newSum(Loop{Var: v, Lo: lo, Hi: hi}, body, e.SumPos)
+}
+
+// affine evaluates an integer expression of constants and loop
+// variables that is affine in the latter.
+func (c *checker) affine(e parser.Expr, what string) (Affine, bool) {
+	if !c.mentionsLoop(e) {
+		v, ok := c.constInt(e, what)
+		return ConstAffine(v), ok
+	}
+	fail := func() (Affine, bool) {
+		start, _ := e.Span()
+		c.errorf(start, "%s must be an affine function of the sum indices (like i+1, 2*i or N-1-i)", what)
+		return Affine{}, false
+	}
+	switch e := e.(type) {
+	case *parser.Paren:
+		return c.affine(e.X, what)
+	case *parser.Ident:
+		return VarAffine(c.lookupLocal(e.Name).loop), true
+	case *parser.Unary:
+		a, ok := c.affine(e.X, what)
+		if e.Op == parser.Sub {
+			a = a.Scale(-1)
+		}
+		return a, ok
+	case *parser.Binary:
+		switch e.Op {
+		case parser.Add, parser.Sub:
+			a, ok1 := c.affine(e.X, what)
+			b, ok2 := c.affine(e.Y, what)
+			k := 1
+			if e.Op == parser.Sub {
+				k = -1
+			}
+			return a.Add(b, k), ok1 && ok2
+		case parser.Mul:
+			a, ok1 := c.affine(e.X, what)
+			b, ok2 := c.affine(e.Y, what)
+			if !ok1 || !ok2 {
+				return Affine{}, false
+			}
+			switch {
+			case a.IsConst():
+				return b.Scale(a.Const), true
+			case b.IsConst():
+				return a.Scale(b.Const), true
+			}
+		}
+	}
+	return fail()
+}
+
+// mentionsLoop reports whether e uses a sum index kept as a loop.
+func (c *checker) mentionsLoop(e parser.Expr) bool {
+	found := false
+	parser.Inspect(e, func(x parser.Expr) {
+		if id, ok := x.(*parser.Ident); ok {
+			if l := c.lookupLocal(id.Name); l != nil && l.loop != "" {
+				found = true
+			}
+		}
+	})
+	return found
+}
+
+// checkIndex checks that index a of dimension k of ent stays in range
+// over the loops in scope.
+func (c *checker) checkIndex(ix parser.Expr, a Affine, ent *entity, k int) bool {
+	size := ent.dims[k]
+	bad := func(i int) bool {
+		start, _ := ix.Span()
+		if len(ent.dims) == 1 {
+			c.errorf(start, "index %d out of range for %s (size %d)", i, ent.name, size)
+		} else {
+			c.errorf(start, "index %d out of range for dimension %d of %s (size %d)", i, k+1, ent.name, size)
+		}
+		return false
+	}
+	if a.IsConst() {
+		if a.Const < 0 || a.Const >= size {
+			return bad(a.Const)
+		}
+		return true
+	}
+	var loops []Loop
+	for _, l := range c.locals {
+		if l.loop != "" {
+			loops = append(loops, Loop{Var: l.loop, Lo: l.lo, Hi: l.hi})
+		}
+	}
+	ok := true
+	n := 0
+	EnumLoops(loops, func(val func(string) int) bool {
+		if n++; n > 1<<22 {
+			return false // too many points to check them all
+		}
+		if i := a.Eval(val); i < 0 || i >= size {
+			ok = bad(i)
+			return false
+		}
+		return true
+	})
+	return ok
+}
+
+// dependsOnVar reports whether e depends on loop variable v.
+func (c *checker) dependsOnVar(e *symbolic.Node, v string) bool {
+	for _, s := range c.freeSyms(e) {
+		if sm := c.sums[s]; sm != nil {
+			if sm.loop.Lo.Coef(v) != 0 || sm.loop.Hi.Coef(v) != 0 || c.dependsOnVar(sm.body, v) {
+				return true
+			}
+			continue
+		}
+		sl := c.m.Slots[s]
+		if sl == nil {
+			continue
+		}
+		if sl.Var == v || sl.Flat.Coef(v) != 0 {
+			return true
+		}
+	}
+	return false
 }

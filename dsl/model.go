@@ -22,17 +22,33 @@ type Model struct {
 	// Defaults are the flat parameter defaults (len(ParamNames)).
 	Defaults []float64
 
-	// Flat symbols. Q[i] is named CoordNames[i] and V[i] "dot("+CoordNames[i]+")";
-	// Theta, U and Y are named by ParamNames, InputNames and TargetNames.
+	// Flat element symbols. Q[i] is named CoordNames[i] and V[i]
+	// "dot("+CoordNames[i]+")"; Theta, U and Y are named by ParamNames,
+	// InputNames and TargetNames. An element that the model never names
+	// with a constant index has no symbol (nil), unless the model is
+	// Scalar.
 	Q, V, Theta, U, Y []*symbolic.Node
 	// T is the symbol "t" (time).
 	T *symbolic.Node
 
-	// L is the Lagrangian. It may use T, Q, V, Theta and U, never Y.
-	L *symbolic.Node
-	// C is the instantaneous cost, or nil if the file has none. It may use
-	// everything L may, and Y.
-	C *symbolic.Node
+	// LTerms is the Lagrangian and CTerms the instantaneous cost, as sums
+	// of terms (see Term); CTerms is empty without a cost. The Lagrangian
+	// may use time, coordinates, velocities, parameters and inputs, never
+	// targets. Slots describes every symbol their bodies use.
+	LTerms, CTerms []Term
+	// HasCost reports whether the file has a cost.
+	HasCost bool
+	// Slots describes the symbols of the lowered expressions.
+	Slots map[*symbolic.Node]*Slot
+	// display holds the source spelling of slot symbols.
+	display map[*symbolic.Node]string
+
+	// Scalar reports whether every sum was unrolled (no term has loops)
+	// and the model is small; then L and C are the Lagrangian and the
+	// cost (nil without one) as single expressions and every element has
+	// a symbol, for derivations that need the whole expression.
+	Scalar bool
+	L, C   *symbolic.Node
 
 	// Consts are the folded constants in declaration order.
 	Consts []Const
@@ -42,6 +58,22 @@ type Model struct {
 	// the lagrangian and cost expressions (CostSrc is "" without a cost),
 	// for doc comments.
 	LagrangianSrc, CostSrc string
+}
+
+// MaxScalar is the largest number of coordinates, parameters, inputs and
+// targets of a Scalar model.
+const MaxScalar = 1024
+
+// Loops reports whether any term has loops.
+func (m *Model) Loops() bool {
+	for _, ts := range [][]Term{m.LTerms, m.CTerms} {
+		for _, t := range ts {
+			if len(t.Loops) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Decl is a declared parameter, coordinate, input or target.

@@ -26,16 +26,7 @@ func (m *Model) Signal(filename, src string) (n *symbolic.Node, err error) {
 				Msg: fmt.Sprintf("internal error: %v", r)}}
 		}
 	}()
-	c := &checker{
-		filename: filename,
-		seen:     map[parser.Error]bool{},
-		later:    map[string]parser.Pos{},
-		symInfo:  map[*symbolic.Node]symClass{},
-		symsMemo: map[*symbolic.Node][]*symbolic.Node{},
-		b:        m.B,
-		m:        m,
-		names:    map[string]*entity{},
-	}
+	c := newChecker(filename, m.B, m, Options{})
 	for _, k := range m.Consts {
 		c.names[k.Name] = &entity{kind: eConst, name: k.Name, pos: k.Pos, value: k.Value, ready: true}
 	}
@@ -68,7 +59,7 @@ func (m *Model) Signal(filename, src string) (n *symbolic.Node, err error) {
 		}
 	})
 	if len(c.errs) == 0 {
-		n = c.lower(e, &ctx{what: "signal", noTarget: true})
+		n = c.lower(e, &ctx{what: "signal", noTarget: true, unroll: true})
 	}
 	if len(c.errs) > 0 {
 		c.errs.Sort()

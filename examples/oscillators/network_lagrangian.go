@@ -122,8 +122,8 @@ func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	x8 := q0 - y0
 	x9 := q1 - y1
 	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-	out.Lq[0] = u0 + th0*x1*x6 - 9.81*th1*x5
-	out.Lq[1] = -9.81*th2*x4 - th0*x3*x6
+	out.Lq[0] = u0 + x1*th0*x6 - 9.81*th1*x5
+	out.Lq[1] = -9.81*th2*x4 - x3*th0*x6
 	out.Lv[0] = th1 * v0
 	out.Lv[1] = th2 * v1
 	out.Lth[0] = -0.5 * x7
@@ -143,11 +143,11 @@ func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	}
 
 	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	x10 := th0 * x1 * x3
-	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - th0*(x1*x1)
+	x10 := x1 * x3 * th0
+	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - (x1*x1)*th0
 	out.Lqq[1] = x10
 	out.Lqq[2] = x10
-	out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - th0*(x3*x3)
+	out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - (x3*x3)*th0
 	out.Lqv[0] = 0
 	out.Lqv[1] = 0
 	out.Lqv[2] = 0

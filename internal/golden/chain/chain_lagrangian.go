@@ -141,11 +141,11 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	x15 := q2 + x14
 	x16 := x15 * x15
 	x17 := q3 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1 + 0.5*th0*x2 - 0.5*th2*x3 + 0.5*th0*x4 - 0.5*th3*x5 + 0.5*th0*x6 - 0.5*th4*x7 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
-	out.Lq[0] = u0 - th1*q0 - th5*x9
-	out.Lq[1] = th5*x9 - th2*q1 - th5*x12
-	out.Lq[2] = th5*x12 - th3*q2 - th5*x15
-	out.Lq[3] = th5*x15 - th4*q3
+	out.L = 0.5*th0*x0 - 0.5*x1*th1 + 0.5*th0*x2 - 0.5*x3*th2 + 0.5*th0*x4 - 0.5*x5*th3 + 0.5*th0*x6 - 0.5*x7*th4 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
+	out.Lq[0] = u0 - q0*th1 - th5*x9
+	out.Lq[1] = th5*x9 - q1*th2 - th5*x12
+	out.Lq[2] = th5*x12 - q2*th3 - th5*x15
+	out.Lq[3] = th5*x15 - q3*th4
 	out.Lv[0] = th0 * v0
 	out.Lv[1] = th0 * v1
 	out.Lv[2] = th0 * v2

@@ -101,15 +101,15 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	th2 := p.Theta[2] // gamma
 
 	// Values and first derivatives (lagrt.Level1).
-	x0 := math.Exp(th2 * t)
+	x0 := math.Exp(t * th2)
 	x1 := v0 * v0
 	x2 := q0 * q0
-	x3 := th0*x1 - th1*x2
+	x3 := th0*x1 - x2*th1
 	out.L = 0.5 * x0 * x3
-	out.Lq[0] = -th1 * q0 * x0
-	out.Lv[0] = th0 * v0 * x0
-	out.Lth[0] = 0.5 * x1 * x0
-	out.Lth[1] = -0.5 * x2 * x0
+	out.Lq[0] = -x0 * q0 * th1
+	out.Lv[0] = x0 * th0 * v0
+	out.Lth[0] = 0.5 * x0 * x1
+	out.Lth[1] = -0.5 * x0 * x2
 	out.Lth[2] = 0.5 * t * x0 * x3
 	out.C = 0
 	out.Cq[0] = 0
@@ -123,9 +123,9 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	}
 
 	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -th1 * x0
+	out.Lqq[0] = -x0 * th1
 	out.Lqv[0] = 0
-	out.Lvv[0] = th0 * x0
+	out.Lvv[0] = x0 * th0
 	out.Cqq[0] = 0
 	out.Cqv[0] = 0
 	out.Cvv[0] = 0
@@ -135,11 +135,11 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	}
 
 	// Everything else (lagrt.Level3).
-	out.Lvt[0] = th0 * th2 * v0 * x0
+	out.Lvt[0] = th2 * x0 * th0 * v0
 	out.Lthq[0] = 0
-	out.Lthq[1] = -q0 * x0
-	out.Lthq[2] = -th1 * q0 * t * x0
-	out.Lthv[0] = v0 * x0
+	out.Lthq[1] = -x0 * q0
+	out.Lthq[2] = -t * x0 * q0 * th1
+	out.Lthv[0] = x0 * v0
 	out.Lthv[1] = 0
-	out.Lthv[2] = th0 * v0 * t * x0
+	out.Lthv[2] = t * x0 * th0 * v0
 }

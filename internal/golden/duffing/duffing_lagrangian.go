@@ -105,8 +105,8 @@ func (Duffing) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	x1 := math.Pow(q0, 4)
 	x2 := q0 * q0 * q0
 	x3 := q0 - y0
-	out.L = 0.5*(v0*v0) - 0.5*th0*x0 - 0.25*th1*x1 + q0*u0
-	out.Lq[0] = u0 - th0*q0 - th1*x2
+	out.L = 0.5*(v0*v0) - 0.5*x0*th0 - 0.25*x1*th1 + q0*u0
+	out.Lq[0] = u0 - q0*th0 - x2*th1
 	out.Lv[0] = v0
 	out.Lth[0] = -0.5 * x0
 	out.Lth[1] = -0.25 * x1
@@ -121,7 +121,7 @@ func (Duffing) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	}
 
 	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -th0 - 3*th1*x0
+	out.Lqq[0] = -th0 - 3*x0*th1
 	out.Lqv[0] = 0
 	out.Lvv[0] = 1
 	out.Cqq[0] = 1

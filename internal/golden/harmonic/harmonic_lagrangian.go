@@ -101,8 +101,8 @@ func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	x0 := v0 * v0
 	x1 := q0 * q0
 	x2 := q0 - y0
-	out.L = 0.5*th0*x0 - 0.5*th1*x1
-	out.Lq[0] = -th1 * q0
+	out.L = 0.5*th0*x0 - 0.5*x1*th1
+	out.Lq[0] = -q0 * th1
 	out.Lv[0] = th0 * v0
 	out.Lth[0] = 0.5 * x0
 	out.Lth[1] = -0.5 * x1

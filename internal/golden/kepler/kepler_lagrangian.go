@@ -97,8 +97,8 @@ func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	x1 := v1 * v1
 	x2 := 1 / q0
 	x3 := 1 / (q0 * q0)
-	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + th0*x2
-	out.Lq[0] = q0*x1 - th0*x3
+	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + x2*th0
+	out.Lq[0] = q0*x1 - x3*th0
 	out.Lq[1] = 0
 	out.Lv[0] = v0
 	out.Lv[1] = x0 * v1
@@ -115,7 +115,7 @@ func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	}
 
 	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = x1 + 2*th0*math.Pow(q0, -3)
+	out.Lqq[0] = x1 + 2*math.Pow(q0, -3)*th0
 	out.Lqq[1] = 0
 	out.Lqq[2] = 0
 	out.Lqq[3] = 0
