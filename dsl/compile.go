@@ -92,10 +92,10 @@ func (k entKind) String() string { return entKindNames[k] }
 
 // entity is a declared name.
 type entity struct {
-	kind  entKind
-	name  string
-	pos   parser.Pos
-	dims  []int
+	kind   entKind
+	name   string
+	pos    parser.Pos
+	dims   []int
 	value  float64          // const, sum index
 	syms   []*symbolic.Node // param, coord, input, target: flat elements, made on first use
 	offset int              // param, coord, input, target: index of the first element in its vector
