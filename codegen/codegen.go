@@ -96,10 +96,7 @@ func (g *gen) file(pkg, src string) {
 	g.p()
 	g.params()
 	g.info()
-	g.p("// Info describes ", g.typ, ". The result must not be modified.")
-	g.p("func (", g.typ, ") Info() *lagrt.Info { return &", g.lower, "Info }")
-	g.p()
-	g.kernel(g.u.Kernel)
+	g.kernel()
 	body := append([]byte(nil), g.buf.Bytes()...)
 	g.buf.Reset()
 
@@ -110,8 +107,9 @@ func (g *gen) file(pkg, src string) {
 	g.p("import (")
 	if g.usesMath {
 		g.p(`"math"`)
-		g.p()
 	}
+	g.p(`"sync"`)
+	g.p()
 	g.p(strconv.Quote(RuntimeImport))
 	g.p(")")
 	g.p()
@@ -130,6 +128,10 @@ func (g *gen) modelDoc(src string) {
 	g.p("// ", g.typ, " is the Lagrangian system ", m.Name, " compiled from ", src, ".")
 	g.p("// It implements lagrt.Model.")
 	g.p("//")
+	if d == nil {
+		g.familyDoc()
+		return
+	}
 	g.p("// Lagrangian:")
 	g.p("//")
 	g.p("//\tL = ", docExpr(d.Sys.L))
@@ -248,18 +250,167 @@ func dimsString(dims []int) string {
 	return b.String()
 }
 
+// info prints the model's lagrt.Info, built on first use: names and
+// defaults by declaration and the patterns by the plan's loops, so that
+// the file's size follows the source, not the arrays.
 func (g *gen) info() {
-	m := g.m
-	g.p("var ", g.lower, "Info = lagrt.Info{")
-	g.p("Name: ", strconv.Quote(m.Name), ",")
-	g.p("Coords: ", stringSlice(m.CoordNames), ",")
-	g.p("Params: ", stringSlice(m.ParamNames), ",")
-	g.p("Defaults: ", floatSlice(m.Defaults), ",")
-	g.p("Inputs: ", stringSlice(m.InputNames), ",")
-	g.p("Targets: ", stringSlice(m.TargetNames), ",")
-	g.p("HasCost: ", m.C != nil, ",")
+	m, plan := g.m, g.u.Plan
+	g.p("var (")
+	g.p(g.lower, "Once sync.Once")
+	g.p(g.lower, "Info lagrt.Info")
+	g.p(")")
+	g.p()
+	g.p("// Info describes ", g.typ, ". The result must not be modified.")
+	g.p("func (", g.typ, ") Info() *lagrt.Info {")
+	g.p(g.lower, "Once.Do(", g.lower, "Init)")
+	g.p("return &", g.lower, "Info")
 	g.p("}")
 	g.p()
+	g.p("func ", g.lower, "Init() {")
+	g.p("in := &", g.lower, "Info")
+	g.p("in.Name = ", strconv.Quote(m.Name))
+	for _, grp := range []struct {
+		field string
+		decls []dsl.Decl
+	}{{"Coords", m.Coords}, {"Params", m.Params}, {"Inputs", m.Inputs}, {"Targets", m.Targets}} {
+		for _, d := range grp.decls {
+			g.p("in.", grp.field, " = lagrt.AppendNames(in.", grp.field, ", ", strconv.Quote(d.Name), dimsArgs(d.Dims), ")")
+		}
+	}
+	for _, d := range m.Params {
+		g.p("in.Defaults = lagrt.AppendRepeat(in.Defaults, ", formatFloat(d.Default[0]), ", ", d.Len(), ")")
+	}
+	g.p("in.HasCost = ", m.HasCost)
+	for q := range lagrt.NumQuantities {
+		if !lagrt.Quantities[q].IsMatrix() {
+			continue
+		}
+		name := lagrt.Quantities[q].Name
+		g.p("{")
+		g.p("p := &lagrt.Pattern{Rows: make([]int32, ", plan.Len[q], "), Cols: make([]int32, ", plan.Len[q], ")}")
+		if plan.Len[q] > 0 {
+			g.p("k := 0")
+		}
+		for _, t := range plan.Terms {
+			if t.PerIter[q] == 0 {
+				continue
+			}
+			var rows, cols []string
+			lv := g.loopVars(t)
+			for _, e := range t.Emits {
+				if e.Q == q {
+					rows = append(rows, linString(e.Row, lv))
+					cols = append(cols, linString(e.Col, lv))
+				}
+			}
+			g.openLoops(t, lv)
+			if len(t.Loops) == 0 {
+				g.p("copy(p.Rows[k:], []int32{", strings.Join(rows, ", "), "})")
+				g.p("copy(p.Cols[k:], []int32{", strings.Join(cols, ", "), "})")
+				g.p("k += ", len(rows))
+			} else {
+				for i := range rows {
+					g.p("p.Rows[k], p.Cols[k] = int32(", rows[i], "), int32(", cols[i], ")")
+					g.p("k++")
+				}
+			}
+			g.closeLoops(t)
+		}
+		g.p("in.Patterns[lagrt.Q", name, "] = p")
+		g.p("}")
+	}
+	g.p("}")
+	g.p()
+}
+
+func dimsArgs(dims []int) string {
+	var b strings.Builder
+	for _, d := range dims {
+		fmt.Fprintf(&b, ", %d", d)
+	}
+	return b.String()
+}
+
+// loopVars returns the Go names of t's loop variables.
+func (g *gen) loopVars(t *compiler.Term) []string {
+	names := make([]string, len(t.Loops))
+	used := map[string]bool{"p": true, "w": true, "out": true, "lvl": true, "it": true, "t": true, "k": true, "in": true}
+	for d, l := range t.Loops {
+		n := l.Name
+		if !isIdent(n) || isKeyword(n) || isTempName(n) {
+			n = "i" + strconv.Itoa(d)
+		}
+		for used[n] {
+			n += "_"
+		}
+		used[n] = true
+		names[d] = n
+	}
+	return names
+}
+
+// isTempName reports whether s looks like a generated local (x12, q0).
+func isTempName(s string) bool {
+	i := strings.IndexFunc(s, unicode.IsDigit)
+	if i <= 0 {
+		return false
+	}
+	switch s[:i] {
+	case "x", "q", "v", "th", "u", "y", "f", "it":
+	default:
+		return false
+	}
+	for _, r := range s[i:] {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// linString prints an affine index in Go.
+func linString(l compiler.Lin, vars []string) string {
+	var b strings.Builder
+	for d, k := range l.Coef {
+		switch {
+		case k == 0:
+			continue
+		case k == 1:
+			if b.Len() > 0 {
+				b.WriteString("+")
+			}
+		case k == -1:
+			b.WriteString("-")
+		default:
+			if k > 0 && b.Len() > 0 {
+				b.WriteString("+")
+			}
+			b.WriteString(strconv.Itoa(k) + "*")
+		}
+		b.WriteString(vars[d])
+	}
+	switch {
+	case b.Len() == 0:
+		return strconv.Itoa(l.Const)
+	case l.Const > 0:
+		b.WriteString("+" + strconv.Itoa(l.Const))
+	case l.Const < 0:
+		b.WriteString(strconv.Itoa(l.Const))
+	}
+	return b.String()
+}
+
+func (g *gen) openLoops(t *compiler.Term, vars []string) {
+	for d, l := range t.Loops {
+		v := vars[d]
+		g.p("for ", v, " := ", linString(l.Lo, vars), "; ", v, " <= ", linString(l.Hi, vars), "; ", v, "++ {")
+	}
+}
+
+func (g *gen) closeLoops(t *compiler.Term) {
+	for range t.Loops {
+		g.p("}")
+	}
 }
 
 func stringSlice(s []string) string {
@@ -291,74 +442,214 @@ var levelDoc = [...]string{
 	"Everything else (lagrt.Level3).",
 }
 
-// kernel prints Eval: the inputs it reads, then one section per
-// evaluation level, each computing its temporaries and outputs and
-// returning early when the request needs no more. Later sections reuse the
-// temporaries of earlier ones.
-func (g *gen) kernel(k *compiler.Kernel) {
-	u := g.u
-	prog := k.Prog
-	names := make(map[*symbolic.Node]string)
-	used := usedInputs(prog)
-	m := g.m
-	n, np, nu := len(m.Q), len(m.Theta), len(m.U)
+// kernel prints Eval: the point check, the zeroing of accumulated
+// vectors, then each term of the plan: its loop nest and, in the body,
+// one section per evaluation level (nested ifs), each computing its
+// temporaries and stores. Later sections reuse the temporaries of earlier
+// ones.
+func (g *gen) kernel() {
+	m, plan := g.m, g.u.Plan
 	g.p("// Eval evaluates the quantities in w at p into out (allocated with")
 	g.p("// lagrt.NewOut), sharing common subexpressions. It computes the")
 	g.p("// smallest evaluation level that contains w, does not allocate and is")
 	g.p("// safe for concurrent use.")
 	g.p("func (", g.typ, ") Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {")
-	g.p("lagrt.CheckPoint(&", g.lower, "Info, p)")
-	for i, s := range u.Inputs {
-		var name, from string
-		switch {
-		case i == 0:
-			name, from = "t", "p.T"
-		case i <= n:
-			name, from = fmt.Sprintf("q%d", i-1), fmt.Sprintf("p.Q[%d]", i-1)
-		case i <= 2*n:
-			name, from = fmt.Sprintf("v%d", i-1-n), fmt.Sprintf("p.V[%d]", i-1-n)
-		case i <= 2*n+np:
-			name, from = fmt.Sprintf("th%d", i-1-2*n), fmt.Sprintf("p.Theta[%d]", i-1-2*n)
-		case i <= 2*n+np+nu:
-			name, from = fmt.Sprintf("u%d", i-1-2*n-np), fmt.Sprintf("p.U[%d]", i-1-2*n-np)
-		default:
-			name, from = fmt.Sprintf("y%d", i-1-2*n-np-nu), fmt.Sprintf("p.Y[%d]", i-1-2*n-np-nu)
-		}
-		names[s] = name
-		if used[s] {
-			g.p(name, " := ", from, " // ", s.Name())
+	cond := fmt.Sprintf("len(p.Q) != %d || len(p.V) != %d || len(p.Theta) != %d", len(m.CoordNames), len(m.CoordNames), len(m.ParamNames))
+	if len(m.InputNames) > 0 {
+		cond += fmt.Sprintf(" || len(p.U) < %d", len(m.InputNames))
+	}
+	if len(m.TargetNames) > 0 {
+		cond += fmt.Sprintf(" || len(p.Y) < %d", len(m.TargetNames))
+	}
+	g.p("if ", cond, " {")
+	g.p("lagrt.BadPoint(", g.typ, "{}.Info(), p)")
+	g.p("}")
+	g.p("lvl := lagrt.LevelOf(w)")
+	usesT := false
+	for _, t := range plan.Terms {
+		for _, in := range t.Inputs {
+			usesT = usesT || in.Kind == dsl.SlotTime
 		}
 	}
-	temp, field := 0, 0
-	for l := range k.Levels {
-		if l > 0 {
-			g.p()
-			g.p("if w&^lagrt.Level", l, " == 0 {")
-			g.p("return")
-			g.p("}")
-		}
-		g.p()
-		g.p("// ", levelDoc[l])
-		last := k.Levels[l]
-		for ; temp < prog.TempsBefore(k.Offsets[last]); temp++ {
-			t := prog.Temps[temp]
-			name := "x" + strconv.Itoa(temp)
-			g.p(name, " := ", g.expr(t, names, true))
-			names[t] = name
-		}
-		for ; field < last; field++ {
-			f := k.Fields[field]
-			outs := k.Outputs[k.Offsets[field]:k.Offsets[field+1]]
-			if f.Want == lagrt.WantL || f.Want == lagrt.WantC {
-				g.p("out.", f.Name, " = ", g.expr(outs[0], names, false))
+	if usesT {
+		g.p("t := p.T")
+	}
+	for l := 1; l <= 3; l++ {
+		var zs []string
+		for q := range lagrt.NumQuantities {
+			d := &lagrt.Quantities[q]
+			if d.Level != l || d.IsMatrix() || plan.Covered[q] {
 				continue
 			}
-			for j, e := range outs {
-				g.p("out.", f.Name, "[", j, "] = ", g.expr(e, names, false))
+			switch q {
+			case lagrt.QL, lagrt.QC:
+				zs = append(zs, "out."+d.Name+" = 0")
+			default:
+				zs = append(zs, "clear(out."+d.Name+")")
 			}
+		}
+		if len(zs) == 0 {
+			continue
+		}
+		if l > 1 {
+			g.p("if lvl >= ", l, " {")
+		}
+		for _, z := range zs {
+			g.p(z)
+		}
+		if l > 1 {
+			g.p("}")
+		}
+	}
+	block := len(plan.Terms) > 1
+	for ti, t := range plan.Terms {
+		g.p()
+		g.p("// ", g.termDoc(t, ti))
+		if block && len(t.Loops) == 0 {
+			g.p("{")
+		}
+		g.term(t)
+		if block && len(t.Loops) == 0 {
+			g.p("}")
 		}
 	}
 	g.p("}")
+}
+
+// termDoc describes a term in a comment line.
+func (g *gen) termDoc(t *compiler.Term, i int) string {
+	what := "Lagrangian"
+	if t.Cost {
+		what = "cost"
+	}
+	s := fmt.Sprintf("Term %d of the %s", i+1, what)
+	if len(t.Loops) > 0 {
+		lv := g.loopVars(t)
+		var r []string
+		for d, l := range t.Loops {
+			r = append(r, fmt.Sprintf("%s in %s..%s", lv[d], linString(l.Lo, lv), linString(l.Hi, lv)))
+		}
+		s += fmt.Sprintf(", summed over %s (%d points)", strings.Join(r, ", "), t.Points)
+	}
+	return s + "."
+}
+
+// term prints one term.
+func (g *gen) term(t *compiler.Term) {
+	plan := g.u.Plan
+	prog := t.Prog
+	lv := g.loopVars(t)
+	names := make(map[*symbolic.Node]string)
+	hasMatrix := false
+	for q := range lagrt.NumQuantities {
+		hasMatrix = hasMatrix || (t.PerIter[q] > 0 && len(t.Loops) > 0)
+	}
+	if len(t.Loops) > 0 {
+		g.p("{")
+		if hasMatrix {
+			g.p("it := 0")
+		}
+	}
+	g.openLoops(t, lv)
+	vecs := map[dsl.SlotKind][2]string{
+		dsl.SlotCoord: {"q", "p.Q"}, dsl.SlotVel: {"v", "p.V"}, dsl.SlotParam: {"th", "p.Theta"},
+		dsl.SlotInput: {"u", "p.U"}, dsl.SlotTarget: {"y", "p.Y"},
+	}
+	for i, in := range t.Inputs {
+		var name, from string
+		switch in.Kind {
+		case dsl.SlotTime:
+			names[in.Sym] = "t"
+			continue
+		case dsl.SlotLoopVar:
+			name, from = "f_"+lv[in.Var], "float64("+lv[in.Var]+")"
+		default:
+			pre := vecs[in.Kind]
+			if in.Flat.IsConst() {
+				name = pre[0] + strconv.Itoa(in.Flat.Const)
+			} else {
+				name = pre[0] + "_" + strconv.Itoa(i)
+			}
+			from = pre[1] + "[" + linString(in.Flat, lv) + "]"
+		}
+		names[in.Sym] = name
+		g.p(name, " := ", from, " // ", in.Name)
+	}
+	temp, emit := 0, 0
+	var j [lagrt.NumQuantities]int
+	for l := range 3 {
+		if t.NEmit[l] == emit {
+			continue
+		}
+		if l > 0 {
+			g.p("if lvl >= ", l+1, " {")
+		}
+		for ; temp < prog.TempsBefore(t.NOut[l]); temp++ {
+			e := prog.Temps[temp]
+			name := "x" + strconv.Itoa(temp)
+			g.p(name, " := ", g.expr(e, names, true))
+			names[e] = name
+		}
+		for ; emit < t.NEmit[l]; emit++ {
+			e := t.Emits[emit]
+			d := &lagrt.Quantities[e.Q]
+			val := g.expr(prog.Outputs[e.Out], names, false)
+			op := " += "
+			if plan.Direct[e.Q] {
+				op = " = "
+			}
+			switch {
+			case e.Q == lagrt.QL || e.Q == lagrt.QC:
+				g.p("out.", d.Name, op, val)
+			case d.IsMatrix():
+				idx := strconv.Itoa(t.Offset[e.Q] + j[e.Q])
+				if len(t.Loops) > 0 {
+					idx = fmt.Sprintf("%d+it*%d", t.Offset[e.Q]+j[e.Q], t.PerIter[e.Q])
+					if t.Offset[e.Q]+j[e.Q] == 0 {
+						idx = fmt.Sprintf("it*%d", t.PerIter[e.Q])
+					}
+					if t.PerIter[e.Q] == 1 {
+						idx = strings.Replace(idx, "it*1", "it", 1)
+					}
+				}
+				g.p("out.", d.Name, "[", idx, "] = ", val)
+				j[e.Q]++
+			default:
+				g.p("out.", d.Name, "[", linString(e.Row, lv), "]", op, val)
+			}
+		}
+	}
+	for l := 1; l < 3; l++ {
+		if t.NEmit[l] > t.NEmit[l-1] {
+			g.p("}")
+		}
+	}
+	if hasMatrix {
+		g.p("it++")
+	}
+	g.closeLoops(t)
+	if len(t.Loops) > 0 {
+		g.p("}")
+	}
+}
+
+// familyDoc documents a model with loops: its source and the structure of
+// its terms (lagc derive prints the derivatives).
+func (g *gen) familyDoc() {
+	m := g.m
+	g.p("// Lagrangian (source):")
+	g.p("//")
+	g.p("//\tL = ", m.LagrangianSrc)
+	if m.HasCost {
+		g.p("//")
+		g.p("// Instantaneous cost (source):")
+		g.p("//")
+		g.p("//\tc = ", m.CostSrc)
+	}
+	g.p("//")
+	g.p("// Its sums stay loops; every derivative is scattered from the terms'")
+	g.p("// bodies to the elements their indices name. lagc derive prints the")
+	g.p("// Euler–Lagrange equations for a generic index.")
 }
 
 // usedInputs reports which input symbols the program's outputs reference.

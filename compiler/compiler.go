@@ -1,58 +1,86 @@
 // Package compiler chains lagc's stages: it parses and checks a .lag source
-// (package dsl), derives every quantity the runtime needs (package
-// symbolic/mech) and plans their evaluation as one straight-line program
-// with common subexpressions shared across all outputs (package symbolic).
-// The outputs are laid out by evaluation level (lagrt.Level1, Level2,
-// Level3), so a cheap request runs only a prefix of the program. Package
-// codegen prints the plan as Go; package interp runs it directly. Both
-// therefore compute the same numbers from the same expression graph.
+// (package dsl), derives every quantity the runtime needs and plans their
+// evaluation.
+//
+// The Lagrangian and the cost arrive from package dsl as sums of terms,
+// each a loop nest and a body whose symbols are slots: elements of q, v,
+// θ, u, y at indices affine in the loop variables (x[i+1], W[i][j]). A
+// term's derivatives are the derivatives of its body with respect to its
+// slots, scattered to the slots' positions at every point of the nest:
+// ∂/∂x[k] Σ_i f(x[i], x[i+1]) gets ∂₁f at i = k and ∂₂f at i = k−1,
+// exactly the Kronecker-delta resolution of MATH.md §9, done by the loop
+// instead of by symbolic index solving. So the size of the plan, and of
+// the generated code, follows the source, not the array sizes.
+//
+// Each term has one straight-line program over all its outputs with
+// common subexpressions shared (package symbolic), laid out by evaluation
+// level (lagrt.Level1..3) so that a cheap request runs only a prefix.
+// Matrix quantities are stored in pattern order (lagrt.Pattern): every
+// term contributes PerIter entries per point of its nest, and the pattern
+// lists their positions, so Eval only stores. Vectors accumulate. Package
+// codegen prints the plan as Go; package interp runs it. Both compute the
+// same numbers from the same programs.
 package compiler
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/lagc/lagc/dsl"
 	"github.com/lagc/lagc/lagrt"
+	"github.com/lagc/lagc/parser"
 	"github.com/lagc/lagc/symbolic"
 	"github.com/lagc/lagc/symbolic/mech"
 )
 
-// Unit is a compiled source file: the checked model, its derivation and the
-// evaluation plan.
+// Unit is a compiled source file: the checked model, its evaluation plan
+// and, for Scalar models, the whole-model derivation (for documentation).
 type Unit struct {
 	Model *dsl.Model
+	// Deriv is the derivation of the whole Lagrangian, nil unless the
+	// model is Scalar (dsl.Model.Scalar).
 	Deriv *mech.Derivation
-	// Inputs are the symbols the kernel reads, in slot order: t, q, v, θ, u, y.
-	Inputs []*symbolic.Node
-	// Kernel is the evaluation plan.
-	Kernel *Kernel
-	// Info is the runtime description of the model.
+	// Plan is the evaluation plan.
+	Plan *Plan
+	// Info is the runtime description of the model, patterns included.
 	Info lagrt.Info
+}
+
+// Options adjust compilation.
+type Options struct {
+	dsl.Options
 }
 
 // Compile parses, checks and derives src. Errors are a parser.ErrorList
 // with positions.
 func Compile(filename string, src []byte) (*Unit, error) {
-	m, err := dsl.Compile(filename, src)
+	return CompileWith(filename, src, Options{})
+}
+
+// CompileWith is Compile with options.
+func CompileWith(filename string, src []byte, opt Options) (*Unit, error) {
+	m, err := dsl.CompileWith(filename, src, opt.Options)
 	if err != nil {
 		return nil, err
 	}
-	return FromModel(m), nil
+	return FromModel(m)
 }
 
-// FromModel derives and plans a checked model.
-func FromModel(m *dsl.Model) *Unit {
-	sys := &mech.System{
-		B: m.B, Q: m.Q, V: m.V, Theta: m.Theta, U: m.U, Y: m.Y, T: m.T,
-		L: m.L, C: m.C,
+// FromModel derives and plans a checked model. It fails if a derived
+// quantity is not a finite number (a constant overflowed).
+func FromModel(m *dsl.Model) (*Unit, error) {
+	u := &Unit{Model: m}
+	if m.Scalar {
+		u.Deriv = mech.Derive(&mech.System{
+			B: m.B, Q: m.Q, V: m.V, Theta: m.Theta, U: m.U, Y: m.Y, T: m.T,
+			L: m.L, C: m.C,
+		})
 	}
-	d := mech.Derive(sys)
-	u := &Unit{Model: m, Deriv: d}
-	u.Inputs = append(u.Inputs, m.T)
-	for _, g := range [][]*symbolic.Node{m.Q, m.V, m.Theta, m.U, m.Y} {
-		u.Inputs = append(u.Inputs, g...)
+	p, err := newPlan(m)
+	if err != nil {
+		return nil, err
 	}
-	u.Kernel = newKernel(u)
+	u.Plan = p
 	u.Info = lagrt.Info{
 		Name:     m.Name,
 		Coords:   m.CoordNames,
@@ -60,112 +88,385 @@ func FromModel(m *dsl.Model) *Unit {
 		Defaults: m.Defaults,
 		Inputs:   m.InputNames,
 		Targets:  m.TargetNames,
-		HasCost:  m.C != nil,
+		HasCost:  m.HasCost,
 	}
-	return u
-}
-
-// Field names one of lagrt.Out's fields.
-type Field struct {
-	Want lagrt.Want
-	Name string // Go field name in lagrt.Out
-}
-
-// Fields lists lagrt.Out's fields in the order the kernel computes them:
-// those of Level1, then those added by Level2, then Level3's.
-var Fields = []Field{
-	{lagrt.WantL, "L"}, {lagrt.WantLq, "Lq"}, {lagrt.WantLv, "Lv"},
-	{lagrt.WantLth, "Lth"},
-	{lagrt.WantC, "C"}, {lagrt.WantCq, "Cq"}, {lagrt.WantCv, "Cv"},
-	{lagrt.WantCth, "Cth"},
-	{lagrt.WantLqq, "Lqq"}, {lagrt.WantLqv, "Lqv"}, {lagrt.WantLvv, "Lvv"},
-	{lagrt.WantCqq, "Cqq"}, {lagrt.WantCqv, "Cqv"}, {lagrt.WantCvv, "Cvv"},
-	{lagrt.WantLvt, "Lvt"}, {lagrt.WantLthq, "Lthq"}, {lagrt.WantLthv, "Lthv"},
-}
-
-// Exprs returns the expressions of field f, flat and row-major; a scalar
-// field has one.
-func (u *Unit) Exprs(f Field) []*symbolic.Node {
-	d := u.Deriv
-	switch f.Want {
-	case lagrt.WantL:
-		return []*symbolic.Node{d.Sys.L}
-	case lagrt.WantLq:
-		return d.Lq
-	case lagrt.WantLv:
-		return d.Lv
-	case lagrt.WantLqq:
-		return d.Lqq
-	case lagrt.WantLqv:
-		return d.Lqv
-	case lagrt.WantLvv:
-		return d.Lvv
-	case lagrt.WantLvt:
-		return d.Lvt
-	case lagrt.WantLth:
-		return d.Lth
-	case lagrt.WantLthq:
-		return d.Lthq
-	case lagrt.WantLthv:
-		return d.Lthv
-	case lagrt.WantC:
-		return []*symbolic.Node{d.C}
-	case lagrt.WantCq:
-		return d.Cq
-	case lagrt.WantCv:
-		return d.Cv
-	case lagrt.WantCqq:
-		return d.Cqq
-	case lagrt.WantCqv:
-		return d.Cqv
-	case lagrt.WantCvv:
-		return d.Cvv
-	case lagrt.WantCth:
-		return d.Cth
+	for q := range lagrt.NumQuantities {
+		if lagrt.Quantities[q].IsMatrix() {
+			u.Info.Patterns[q] = p.Pattern(q)
+		}
 	}
-	panic(fmt.Sprintf("compiler: unknown field %v", f.Want))
+	return u, nil
 }
 
-// Kernel is the evaluation plan: the fields of lagrt.Out in level order,
-// their expressions laid out one field after another, and the program that
-// evaluates them.
-type Kernel struct {
-	Fields  []Field
-	Offsets []int // Offsets[i] is where Fields[i] starts in Outputs; len(Fields)+1 entries
-	Outputs []*symbolic.Node
-	Prog    *symbolic.Program
-	// Levels[l] is the number of Fields in lagrt.Level1, Level2 and
-	// Level3 (l = 0, 1, 2): a request within level l+1 needs only
-	// Fields[:Levels[l]], that is Outputs[:Offsets[Levels[l]]].
-	Levels [3]int
+// Lin is an affine function of a term's loop variables by depth:
+// Const + Σ_d Coef[d]·i_d.
+type Lin struct {
+	Const int
+	Coef  []int // len = the term's loop depth
+}
+
+// At evaluates l at the loop variables' values.
+func (l *Lin) At(vals []int) int {
+	s := l.Const
+	for d, k := range l.Coef {
+		s += k * vals[d]
+	}
+	return s
+}
+
+// IsConst reports whether l has no variables.
+func (l *Lin) IsConst() bool {
+	for _, k := range l.Coef {
+		if k != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Loop is one level of a term's loop nest.
+type Loop struct {
+	Name   string // display name of the variable ("i")
+	Lo, Hi Lin    // inclusive bounds, affine in the outer variables
+}
+
+// Input is one input of a term's program: time, an element of q, v, θ, u
+// or y at a flat index, or a loop variable's value.
+type Input struct {
+	Sym  *symbolic.Node
+	Kind dsl.SlotKind
+	Flat Lin // index into the vector
+	Var  int // SlotLoopVar: the loop depth
+	Name string
+}
+
+// Emit stores program output Out into quantity Q: at row Row (vectors and
+// scalars: Row is the index, 0 for L and C) and, for matrices, column Col.
+type Emit struct {
+	Q        lagrt.Quantity
+	Row, Col Lin
+	Out      int
+}
+
+// Term is a planned term: a loop nest, a program over its inputs, and the
+// stores of its outputs.
+type Term struct {
+	Cost   bool // a term of the cost (else of the Lagrangian)
+	Loops  []Loop
+	Inputs []Input
+	Prog   *symbolic.Program
+	// Emits in level order; Emits[:NEmit[l]] are those of levels ≤ l+1,
+	// which need Prog.Outputs[:NOut[l]].
+	Emits []Emit
+	NEmit [3]int
+	NOut  [3]int
+	// Points is the number of points of the loop nest (1 without loops).
+	Points int
+	// Offset[q] is where the term's entries of matrix quantity q start;
+	// PerIter[q] how many it stores per point.
+	Offset, PerIter [lagrt.NumQuantities]int
+}
+
+// Plan is the evaluation plan of a model.
+type Plan struct {
+	Terms []*Term
+	// Len[q] is the number of entries of matrix quantity q.
+	Len [lagrt.NumQuantities]int
+	// Direct[q] reports, for a scalar or vector quantity, that every
+	// element receives at most one store, all from terms without loops:
+	// they are assigned, not accumulated. Covered[q] reports that every
+	// element is stored (no zeroing needed).
+	Direct, Covered [lagrt.NumQuantities]bool
 }
 
 // Level returns the index (0, 1 or 2) of the smallest evaluation level
 // that contains w.
-func Level(w lagrt.Want) int {
-	switch {
-	case w&^lagrt.Level1 == 0:
-		return 0
-	case w&^lagrt.Level2 == 0:
-		return 1
-	}
-	return 2
-}
+func Level(w lagrt.Want) int { return lagrt.LevelOf(w) - 1 }
 
-func newKernel(u *Unit) *Kernel {
-	k := &Kernel{}
-	for l, w := range []lagrt.Want{lagrt.Level1, lagrt.Level2, lagrt.Level3} {
-		for _, f := range Fields {
-			if f.Want&w == 0 || (l > 0 && f.Want&[]lagrt.Want{lagrt.Level1, lagrt.Level2}[l-1] != 0) {
+func newPlan(m *dsl.Model) (*Plan, error) {
+	p := &Plan{}
+	var errs parser.ErrorList
+	add := func(ts []dsl.Term, cost bool) {
+		for _, t := range ts {
+			if t.Body.IsNum(0) {
 				continue
 			}
-			k.Fields = append(k.Fields, f)
-			k.Offsets = append(k.Offsets, len(k.Outputs))
-			k.Outputs = append(k.Outputs, u.Exprs(f)...)
+			pt, err := planTerm(m, t, cost)
+			if err != nil {
+				errs = append(errs, &parser.Error{Pos: m.Pos, Msg: err.Error()})
+				continue
+			}
+			p.Terms = append(p.Terms, pt)
 		}
-		k.Levels[l] = len(k.Fields)
 	}
-	k.Offsets = append(k.Offsets, len(k.Outputs))
-	k.Prog = symbolic.Compile(u.Inputs, k.Outputs)
-	return k
+	add(m.LTerms, false)
+	add(m.CTerms, true)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	for _, t := range p.Terms {
+		for q := range lagrt.NumQuantities {
+			t.Offset[q] = p.Len[q]
+			p.Len[q] += t.PerIter[q] * t.Points
+		}
+	}
+	p.direct(m)
+	return p, nil
+}
+
+// direct decides Direct and Covered.
+func (p *Plan) direct(m *dsl.Model) {
+	dims := func(q lagrt.Quantity) int {
+		switch lagrt.Quantities[q].Wrt[0] {
+		case lagrt.VarQ, lagrt.VarV:
+			return len(m.CoordNames)
+		case lagrt.VarTheta:
+			return len(m.ParamNames)
+		}
+		return 1
+	}
+	for q := range lagrt.NumQuantities {
+		if lagrt.Quantities[q].IsMatrix() {
+			continue
+		}
+		seen := make([]bool, dims(q))
+		direct, count := true, 0
+		for _, t := range p.Terms {
+			for _, e := range t.Emits {
+				if e.Q != q {
+					continue
+				}
+				if len(t.Loops) > 0 || seen[e.Row.Const] {
+					direct = false
+					continue
+				}
+				seen[e.Row.Const] = true
+				count++
+			}
+		}
+		p.Direct[q] = direct
+		p.Covered[q] = direct && count == len(seen)
+	}
+}
+
+// planTerm derives the quantities of one term.
+func planTerm(m *dsl.Model, t dsl.Term, cost bool) (*Term, error) {
+	b := m.B
+	depth := map[string]int{}
+	pt := &Term{Cost: cost, Points: 1}
+	lin := func(a dsl.Affine) Lin {
+		l := Lin{Const: a.Const, Coef: make([]int, len(t.Loops))}
+		for i, v := range a.Vars {
+			l.Coef[depth[v]] = a.Coefs[i]
+		}
+		return l
+	}
+	names := map[string]bool{}
+	for d, l := range t.Loops {
+		depth[l.Var] = d
+		name := dsl.DisplayVar(l.Var)
+		for names[name] {
+			name += "_"
+		}
+		names[name] = true
+		pt.Loops = append(pt.Loops, Loop{Name: name, Lo: lin(l.Lo), Hi: lin(l.Hi)})
+	}
+	if len(t.Loops) > 0 {
+		pt.Points = 0
+		dsl.EnumLoops(t.Loops, func(func(string) int) bool { pt.Points++; return true })
+	}
+
+	// Inputs, and the differentiable slots by variable.
+	var byVar [5][]*symbolic.Node // indexed by lagrt.Var
+	var tsym *symbolic.Node
+	for _, s := range freeSyms(t.Body) {
+		sl := m.Slots[s]
+		if sl == nil {
+			return nil, fmt.Errorf("internal error: symbol %s has no slot", s.Name())
+		}
+		in := Input{Sym: s, Kind: sl.Kind, Flat: lin(sl.Flat), Name: m.Display(s)}
+		switch sl.Kind {
+		case dsl.SlotLoopVar:
+			in.Var = depth[sl.Var]
+		case dsl.SlotTime:
+			tsym = s
+		case dsl.SlotCoord:
+			byVar[lagrt.VarQ] = append(byVar[lagrt.VarQ], s)
+		case dsl.SlotVel:
+			byVar[lagrt.VarV] = append(byVar[lagrt.VarV], s)
+		case dsl.SlotParam:
+			byVar[lagrt.VarTheta] = append(byVar[lagrt.VarTheta], s)
+		}
+		pt.Inputs = append(pt.Inputs, in)
+	}
+	if tsym != nil {
+		byVar[lagrt.VarT] = []*symbolic.Node{tsym}
+	}
+	flat := map[*symbolic.Node]Lin{}
+	for _, in := range pt.Inputs {
+		flat[in.Sym] = in.Flat
+	}
+
+	var outs []*symbolic.Node
+	outIdx := map[*symbolic.Node]int{}
+	out := func(e *symbolic.Node) int {
+		if i, ok := outIdx[e]; ok {
+			return i
+		}
+		outIdx[e] = len(outs)
+		outs = append(outs, e)
+		return len(outs) - 1
+	}
+	zero := Lin{Coef: make([]int, len(t.Loops))}
+	for lvl := 1; lvl <= 3; lvl++ {
+		for q := range lagrt.NumQuantities {
+			d := &lagrt.Quantities[q]
+			if d.Cost != cost || d.Level != lvl {
+				continue
+			}
+			switch d.Order() {
+			case 0:
+				pt.Emits = append(pt.Emits, Emit{Q: q, Row: zero, Out: out(t.Body)})
+			case 1:
+				for _, s := range byVar[d.Wrt[0]] {
+					if g := b.Diff(t.Body, s); !g.IsNum(0) {
+						pt.Emits = append(pt.Emits, Emit{Q: q, Row: flat[s], Out: out(g)})
+					}
+				}
+			case 2:
+				xs, ys := byVar[d.Wrt[0]], byVar[d.Wrt[1]]
+				for i, x := range xs {
+					g := b.Diff(t.Body, x)
+					if g.IsNum(0) {
+						continue
+					}
+					for j, y := range ys {
+						if d.Symmetric() && j < i {
+							continue
+						}
+						h := b.Diff(g, y)
+						if h.IsNum(0) {
+							continue
+						}
+						k := out(h)
+						if d.Wrt[1] == lagrt.VarT {
+							pt.Emits = append(pt.Emits, Emit{Q: q, Row: flat[x], Out: k})
+							continue
+						}
+						pt.Emits = append(pt.Emits, Emit{Q: q, Row: flat[x], Col: flat[y], Out: k})
+						pt.PerIter[q]++
+						if d.Symmetric() && j != i {
+							pt.Emits = append(pt.Emits, Emit{Q: q, Row: flat[y], Col: flat[x], Out: k})
+							pt.PerIter[q]++
+						}
+					}
+				}
+			}
+		}
+		pt.NEmit[lvl-1] = len(pt.Emits)
+		pt.NOut[lvl-1] = len(outs)
+	}
+	for _, e := range outs {
+		if !finite(e) {
+			return nil, fmt.Errorf("a derivative of the %s is not a finite number (a constant overflows float64: %s); rescale the constants",
+				map[bool]string{false: "lagrangian", true: "cost"}[cost], symbolic.Infix(e))
+		}
+	}
+	syms := make([]*symbolic.Node, len(pt.Inputs))
+	for i, in := range pt.Inputs {
+		syms[i] = in.Sym
+	}
+	pt.Prog = symbolic.Compile(syms, outs)
+	return pt, nil
+}
+
+// finite reports whether every number in e is finite.
+func finite(e *symbolic.Node) bool {
+	seen := map[*symbolic.Node]bool{}
+	var walk func(n *symbolic.Node) bool
+	walk = func(n *symbolic.Node) bool {
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
+		var v float64
+		switch n.Kind() {
+		case symbolic.KNum:
+			v = n.Value()
+		case symbolic.KAdd, symbolic.KMul:
+			v = n.Coef()
+		}
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return false
+		}
+		for _, a := range n.Args() {
+			if !walk(a) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(e)
+}
+
+// freeSyms returns the symbols of e in first-occurrence depth-first order.
+func freeSyms(e *symbolic.Node) []*symbolic.Node {
+	var out []*symbolic.Node
+	seen := map[*symbolic.Node]bool{}
+	var walk func(*symbolic.Node)
+	walk = func(x *symbolic.Node) {
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		if x.Kind() == symbolic.KSym {
+			out = append(out, x)
+			return
+		}
+		for _, a := range x.Args() {
+			walk(a)
+		}
+	}
+	walk(e)
+	return out
+}
+
+// Walk calls f at every point of t's loop nest in order, with the loop
+// variables' values (vals is reused between calls).
+func (t *Term) Walk(vals []int, f func(vals []int)) {
+	var rec func(d int)
+	rec = func(d int) {
+		if d == len(t.Loops) {
+			f(vals)
+			return
+		}
+		l := &t.Loops[d]
+		for x, hi := l.Lo.At(vals), l.Hi.At(vals); x <= hi; x++ {
+			vals[d] = x
+			rec(d + 1)
+		}
+	}
+	rec(0)
+}
+
+// Pattern returns the sparsity pattern of matrix quantity q: the entries
+// of every term, point by point, in emit order.
+func (p *Plan) Pattern(q lagrt.Quantity) *lagrt.Pattern {
+	pat := &lagrt.Pattern{Rows: make([]int32, p.Len[q]), Cols: make([]int32, p.Len[q])}
+	for _, t := range p.Terms {
+		if t.PerIter[q] == 0 {
+			continue
+		}
+		k := t.Offset[q]
+		vals := make([]int, len(t.Loops))
+		t.Walk(vals, func(vals []int) {
+			for _, e := range t.Emits {
+				if e.Q == q {
+					pat.Rows[k], pat.Cols[k] = int32(e.Row.At(vals)), int32(e.Col.At(vals))
+					k++
+				}
+			}
+		})
+	}
+	return pat
 }

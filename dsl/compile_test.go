@@ -41,7 +41,7 @@ func TestTestdataCompiles(t *testing.T) {
 			t.Errorf("%s: %v", p, err)
 			continue
 		}
-		if m.L == nil || len(m.Q) == 0 || len(m.Q) != len(m.V) || len(m.Theta) != len(m.Defaults) {
+		if len(m.LTerms) == 0 || len(m.Q) == 0 || len(m.Q) != len(m.V) || len(m.Theta) != len(m.Defaults) || (m.Scalar && m.L == nil) {
 			t.Errorf("%s: incomplete model", p)
 		}
 		for _, d := range m.Defaults {
@@ -164,7 +164,7 @@ func FuzzCompile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, err := Compile("fuzz.lag", src)
 		if err == nil {
-			if m == nil || m.L == nil {
+			if m == nil || len(m.LTerms) == 0 {
 				t.Fatal("nil model without error")
 			}
 			return

@@ -1,14 +1,16 @@
 // Package interp evaluates a compiled lagc model without generating code.
-// It runs the same evaluation plan that package codegen prints as Go, so an
-// interpreted model and its generated counterpart agree to rounding. The lagc
-// command line uses it for solve, grad and train, and the tests use it as an
-// oracle for generated code.
+// It runs the same evaluation plan that package codegen prints as Go: the
+// same programs, term by term and point by point, so an interpreted model
+// and its generated counterpart agree to rounding. The lagc command line
+// uses it for solve, grad and train, and the tests use it as an oracle for
+// generated code.
 package interp
 
 import (
 	"sync"
 
 	"github.com/lagc/lagc/compiler"
+	"github.com/lagc/lagc/dsl"
 	"github.com/lagc/lagc/lagrt"
 )
 
@@ -21,20 +23,32 @@ type Model struct {
 
 type scratch struct {
 	in, regs, out []float64
+	vals, his     []int
 }
 
 // New returns an interpreter for u.
 func New(u *compiler.Unit) *Model {
 	m := &Model{u: u}
 	m.pool.New = func() any {
-		k := u.Kernel
-		return &scratch{
-			in:   make([]float64, len(u.Inputs)),
-			regs: make([]float64, k.Prog.NumRegs()),
-			out:  make([]float64, len(k.Outputs)),
+		s := &scratch{}
+		for _, t := range u.Plan.Terms {
+			s.in = grow(s.in, len(t.Inputs))
+			s.regs = grow(s.regs, t.Prog.NumRegs())
+			s.out = grow(s.out, len(t.Prog.Outputs))
+			if len(t.Loops) > len(s.vals) {
+				s.vals, s.his = make([]int, len(t.Loops)), make([]int, len(t.Loops))
+			}
 		}
+		return s
 	}
 	return m
+}
+
+func grow(s []float64, n int) []float64 {
+	if len(s) < n {
+		return make([]float64, n)
+	}
+	return s
 }
 
 // Info describes the model.
@@ -44,65 +58,103 @@ func (m *Model) Info() *lagrt.Info { return &m.u.Info }
 func (m *Model) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	info := &m.u.Info
 	lagrt.CheckPoint(info, p)
-	s := m.pool.Get().(*scratch)
-	in := s.in
-	in[0] = p.T
-	off := 1
-	off += copy(in[off:], p.Q)
-	off += copy(in[off:], p.V)
-	off += copy(in[off:], p.Theta)
-	off += copy(in[off:], p.U[:len(info.Inputs)])
-	copy(in[off:], p.Y[:len(info.Targets)])
-
-	k := m.u.Kernel
-	nf := k.Levels[compiler.Level(w)]
-	k.Prog.RunPrefix(s.regs, in, s.out, k.Offsets[nf])
-	for i, f := range k.Fields[:nf] {
-		v := s.out[k.Offsets[i]:k.Offsets[i+1]]
-		switch f.Want {
-		case lagrt.WantL:
-			out.L = v[0]
-		case lagrt.WantC:
-			out.C = v[0]
-		default:
-			copy(field(out, f.Want), v)
+	plan := m.u.Plan
+	lvl := compiler.Level(w)
+	for q := range lagrt.NumQuantities {
+		d := &lagrt.Quantities[q]
+		if d.Level > lvl+1 || d.IsMatrix() || plan.Covered[q] {
+			continue
 		}
+		switch q {
+		case lagrt.QL:
+			out.L = 0
+		case lagrt.QC:
+			out.C = 0
+		default:
+			clear(out.Vec(q))
+		}
+	}
+	s := m.pool.Get().(*scratch)
+	for _, t := range plan.Terms {
+		runTerm(plan, t, lvl, p, out, s)
 	}
 	m.pool.Put(s)
 }
 
-func field(o *lagrt.Out, w lagrt.Want) []float64 {
-	switch w {
-	case lagrt.WantLq:
-		return o.Lq
-	case lagrt.WantLv:
-		return o.Lv
-	case lagrt.WantLqq:
-		return o.Lqq
-	case lagrt.WantLqv:
-		return o.Lqv
-	case lagrt.WantLvv:
-		return o.Lvv
-	case lagrt.WantLvt:
-		return o.Lvt
-	case lagrt.WantLth:
-		return o.Lth
-	case lagrt.WantLthq:
-		return o.Lthq
-	case lagrt.WantLthv:
-		return o.Lthv
-	case lagrt.WantCq:
-		return o.Cq
-	case lagrt.WantCv:
-		return o.Cv
-	case lagrt.WantCqq:
-		return o.Cqq
-	case lagrt.WantCqv:
-		return o.Cqv
-	case lagrt.WantCvv:
-		return o.Cvv
-	case lagrt.WantCth:
-		return o.Cth
+// runTerm evaluates one term at every point of its loop nest.
+func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out *lagrt.Out, s *scratch) {
+	if t.NEmit[lvl] == 0 {
+		return
 	}
-	panic("interp: unknown field")
+	nl := len(t.Loops)
+	if nl == 0 {
+		point(plan, t, lvl, p, out, s, nil, 0)
+		return
+	}
+	vals, his := s.vals[:nl], s.his[:nl]
+	it := 0
+	vals[0], his[0] = t.Loops[0].Lo.At(vals), t.Loops[0].Hi.At(vals)
+	for d := 0; d >= 0; {
+		switch {
+		case vals[d] > his[d]:
+			if d--; d >= 0 {
+				vals[d]++
+			}
+		case d == nl-1:
+			point(plan, t, lvl, p, out, s, vals, it)
+			it++
+			vals[d]++
+		default:
+			d++
+			vals[d], his[d] = t.Loops[d].Lo.At(vals), t.Loops[d].Hi.At(vals)
+		}
+	}
+}
+
+// point evaluates term t at the it-th point vals of its loop nest.
+func point(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out *lagrt.Out, s *scratch, vals []int, it int) {
+	in := s.in
+	for i := range t.Inputs {
+		x := &t.Inputs[i]
+		switch x.Kind {
+		case dsl.SlotTime:
+			in[i] = p.T
+		case dsl.SlotCoord:
+			in[i] = p.Q[x.Flat.At(vals)]
+		case dsl.SlotVel:
+			in[i] = p.V[x.Flat.At(vals)]
+		case dsl.SlotParam:
+			in[i] = p.Theta[x.Flat.At(vals)]
+		case dsl.SlotInput:
+			in[i] = p.U[x.Flat.At(vals)]
+		case dsl.SlotTarget:
+			in[i] = p.Y[x.Flat.At(vals)]
+		case dsl.SlotLoopVar:
+			in[i] = float64(vals[x.Var])
+		}
+	}
+	t.Prog.RunPrefix(s.regs, in, s.out, t.NOut[lvl])
+	var j [lagrt.NumQuantities]int
+	for k := range t.Emits[:t.NEmit[lvl]] {
+		e := &t.Emits[k]
+		v := s.out[e.Out]
+		direct := plan.Direct[e.Q]
+		switch {
+		case e.Q == lagrt.QL && direct:
+			out.L = v
+		case e.Q == lagrt.QL:
+			out.L += v
+		case e.Q == lagrt.QC && direct:
+			out.C = v
+		case e.Q == lagrt.QC:
+			out.C += v
+		case lagrt.Quantities[e.Q].IsMatrix():
+			out.Vec(e.Q)[t.Offset[e.Q]+it*t.PerIter[e.Q]+j[e.Q]] = v
+			j[e.Q]++
+		case direct:
+			out.Vec(e.Q)[e.Row.At(vals)] = v
+		default:
+			out.Vec(e.Q)[e.Row.At(vals)] += v
+		}
+	}
 }

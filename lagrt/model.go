@@ -1,6 +1,9 @@
 package lagrt
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Version handshake between generated code and this runtime, in the manner
 // of protobuf-go's protoimpl. Every generated file contains
@@ -395,4 +398,31 @@ func CheckPoint(info *Info, p *Point) {
 			len(p.Q), len(p.V), len(p.Theta), len(p.U), len(p.Y), info.Name,
 			len(info.Coords), len(info.Params), len(info.Inputs), len(info.Targets)))
 	}
+}
+
+// AppendNames appends the flat element names of an array (name itself for
+// a scalar) in row-major order: "W[0][0]", "W[0][1]", …
+func AppendNames(dst []string, name string, dims ...int) []string {
+	if len(dims) == 0 {
+		return append(dst, name)
+	}
+	for i := range dims[0] {
+		dst = AppendNames(dst, name+"["+strconv.Itoa(i)+"]", dims[1:]...)
+	}
+	return dst
+}
+
+// AppendRepeat appends n copies of v.
+func AppendRepeat(dst []float64, v float64, n int) []float64 {
+	for range n {
+		dst = append(dst, v)
+	}
+	return dst
+}
+
+// BadPoint panics with a description of how p's shape differs from
+// info's. Generated code calls it when its inline shape check fails.
+func BadPoint(info *Info, p *Point) {
+	CheckPoint(info, p)
+	panic("lagrt: BadPoint called with a valid point")
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -80,112 +81,155 @@ func (p *PendulumsParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var pendulumsInfo = lagrt.Info{
-	Name:     "Pendulums",
-	Coords:   []string{"th[0]", "th[1]"},
-	Params:   []string{"kappa", "m[0]", "m[1]"},
-	Defaults: []float64{0.5, 1, 1},
-	Inputs:   []string{"u"},
-	Targets:  []string{"y[0]", "y[1]"},
-	HasCost:  true,
-}
+var (
+	pendulumsOnce sync.Once
+	pendulumsInfo lagrt.Info
+)
 
 // Info describes Pendulums. The result must not be modified.
-func (Pendulums) Info() *lagrt.Info { return &pendulumsInfo }
+func (Pendulums) Info() *lagrt.Info {
+	pendulumsOnce.Do(pendulumsInit)
+	return &pendulumsInfo
+}
+
+func pendulumsInit() {
+	in := &pendulumsInfo
+	in.Name = "Pendulums"
+	in.Coords = lagrt.AppendNames(in.Coords, "th", 2)
+	in.Params = lagrt.AppendNames(in.Params, "kappa")
+	in.Params = lagrt.AppendNames(in.Params, "m", 2)
+	in.Inputs = lagrt.AppendNames(in.Inputs, "u")
+	in.Targets = lagrt.AppendNames(in.Targets, "y", 2)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.5, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 2)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 1, 1})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{1, 2, 0, 0})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{1, 2})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&pendulumsInfo, p)
-	q0 := p.Q[0]      // th[0]
-	q1 := p.Q[1]      // th[1]
-	v0 := p.V[0]      // dot(th[0])
-	v1 := p.V[1]      // dot(th[1])
-	th0 := p.Theta[0] // kappa
-	th1 := p.Theta[1] // m[0]
-	th2 := p.Theta[2] // m[1]
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y[0]
-	y1 := p.Y[1]      // y[1]
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := v0 * v0
-	x1 := math.Cos(q0)
-	x2 := v1 * v1
-	x3 := math.Cos(q1)
-	x4 := math.Sin(q1)
-	x5 := math.Sin(q0)
-	x6 := x4 - x5
-	x7 := x6 * x6
-	x8 := q0 - y0
-	x9 := q1 - y1
-	out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-	out.Lq[0] = u0 + x1*th0*x6 - 9.81*th1*x5
-	out.Lq[1] = -9.81*th2*x4 - x3*th0*x6
-	out.Lv[0] = th1 * v0
-	out.Lv[1] = th2 * v1
-	out.Lth[0] = -0.5 * x7
-	out.Lth[1] = 0.5*x0 + 9.81*x1
-	out.Lth[2] = 0.5*x2 + 9.81*x3
-	out.C = 0.5*(x8*x8) + 0.5*(x9*x9)
-	out.Cq[0] = x8
-	out.Cq[1] = x9
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 3 || len(p.U) < 1 || len(p.Y) < 2 {
+		lagrt.BadPoint(Pendulums{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	x10 := x1 * x3 * th0
-	out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - (x1*x1)*th0
-	out.Lqq[1] = x10
-	out.Lqq[2] = x10
-	out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - (x3*x3)*th0
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = th1
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = th2
-	out.Cqq[0] = 1
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		th1 := p.Theta[1] // m[0]
+		v0 := p.V[0]      // dot(th[0])
+		q0 := p.Q[0]      // th[0]
+		th2 := p.Theta[2] // m[1]
+		v1 := p.V[1]      // dot(th[1])
+		q1 := p.Q[1]      // th[1]
+		th0 := p.Theta[0] // kappa
+		u0 := p.U[0]      // u
+		x0 := v0 * v0
+		x1 := math.Cos(q0)
+		x2 := v1 * v1
+		x3 := math.Cos(q1)
+		x4 := math.Sin(q1)
+		x5 := math.Sin(q0)
+		x6 := x4 - x5
+		x7 := x6 * x6
+		out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
+		out.Lq[0] = u0 + x1*th0*x6 - 9.81*th1*x5
+		out.Lq[1] = -9.81*th2*x4 - x3*th0*x6
+		out.Lv[0] = th1 * v0
+		out.Lv[1] = th2 * v1
+		out.Lth[1] = 0.5*x0 + 9.81*x1
+		out.Lth[2] = 0.5*x2 + 9.81*x3
+		out.Lth[0] = -0.5 * x7
+		if lvl >= 2 {
+			out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - (x1*x1)*th0
+			out.Lqq[1] = x1 * x3 * th0
+			out.Lqq[2] = x1 * x3 * th0
+			out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - (x3*x3)*th0
+			out.Lvv[0] = th1
+			out.Lvv[1] = th2
+			if lvl >= 3 {
+				out.Lthq[0] = -9.81 * x5
+				out.Lthq[1] = -9.81 * x4
+				out.Lthq[2] = x1 * x6
+				out.Lthq[3] = -x3 * x6
+				out.Lthv[0] = v0
+				out.Lthv[1] = v1
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = 0
-	out.Lvt[1] = 0
-	out.Lthq[0] = x1 * x6
-	out.Lthq[1] = -x3 * x6
-	out.Lthq[2] = -9.81 * x5
-	out.Lthq[3] = 0
-	out.Lthq[4] = 0
-	out.Lthq[5] = -9.81 * x4
-	out.Lthv[0] = 0
-	out.Lthv[1] = 0
-	out.Lthv[2] = v0
-	out.Lthv[3] = 0
-	out.Lthv[4] = 0
-	out.Lthv[5] = v1
+	// Term 2 of the cost.
+	{
+		q0 := p.Q[0] // th[0]
+		y0 := p.Y[0] // y[0]
+		q1 := p.Q[1] // th[1]
+		y1 := p.Y[1] // y[1]
+		x0 := q0 - y0
+		x1 := q1 - y1
+		out.C = 0.5*(x0*x0) + 0.5*(x1*x1)
+		out.Cq[0] = x0
+		out.Cq[1] = x1
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+			out.Cqq[1] = 1
+		}
+	}
 }

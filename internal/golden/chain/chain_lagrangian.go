@@ -3,6 +3,8 @@
 package chain
 
 import (
+	"sync"
+
 	"github.com/lagc/lagc/lagrt"
 )
 
@@ -86,252 +88,193 @@ func (p *ChainParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var chainInfo = lagrt.Info{
-	Name:     "Chain",
-	Coords:   []string{"x[0]", "x[1]", "x[2]", "x[3]"},
-	Params:   []string{"m", "k[0]", "k[1]", "k[2]", "k[3]", "c"},
-	Defaults: []float64{1, 1, 1, 1, 1, 0.5},
-	Inputs:   []string{"u"},
-	Targets:  []string{"y"},
-	HasCost:  true,
-}
+var (
+	chainOnce sync.Once
+	chainInfo lagrt.Info
+)
 
 // Info describes Chain. The result must not be modified.
-func (Chain) Info() *lagrt.Info { return &chainInfo }
+func (Chain) Info() *lagrt.Info {
+	chainOnce.Do(chainInit)
+	return &chainInfo
+}
+
+func chainInit() {
+	in := &chainInfo
+	in.Name = "Chain"
+	in.Coords = lagrt.AppendNames(in.Coords, "x", 4)
+	in.Params = lagrt.AppendNames(in.Params, "m")
+	in.Params = lagrt.AppendNames(in.Params, "k", 4)
+	in.Params = lagrt.AppendNames(in.Params, "c")
+	in.Inputs = lagrt.AppendNames(in.Inputs, "u")
+	in.Targets = lagrt.AppendNames(in.Targets, "y")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 4)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.5, 1)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 10), Cols: make([]int32, 10)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 1, 1, 1, 2, 2, 2, 3, 3})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1, 2, 1, 2, 3, 2, 3})
+		k += 10
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1, 2, 3})
+		copy(p.Cols[k:], []int32{0, 1, 2, 3})
+		k += 4
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 8), Cols: make([]int32, 8)}
+		k := 0
+		copy(p.Rows[k:], []int32{1, 2, 3, 4, 5, 5, 5, 5})
+		copy(p.Cols[k:], []int32{0, 1, 2, 3, 0, 1, 2, 3})
+		k += 8
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 0, 0})
+		copy(p.Cols[k:], []int32{0, 1, 2, 3})
+		k += 4
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{3})
+		copy(p.Cols[k:], []int32{3})
+		k += 1
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&chainInfo, p)
-	q0 := p.Q[0]      // x[0]
-	q1 := p.Q[1]      // x[1]
-	q2 := p.Q[2]      // x[2]
-	q3 := p.Q[3]      // x[3]
-	v0 := p.V[0]      // dot(x[0])
-	v1 := p.V[1]      // dot(x[1])
-	v2 := p.V[2]      // dot(x[2])
-	v3 := p.V[3]      // dot(x[3])
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k[0]
-	th2 := p.Theta[2] // k[1]
-	th3 := p.Theta[3] // k[2]
-	th4 := p.Theta[4] // k[3]
-	th5 := p.Theta[5] // c
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := v1 * v1
-	x3 := q1 * q1
-	x4 := v2 * v2
-	x5 := q2 * q2
-	x6 := v3 * v3
-	x7 := q3 * q3
-	x8 := -q1
-	x9 := q0 + x8
-	x10 := x9 * x9
-	x11 := -q2
-	x12 := q1 + x11
-	x13 := x12 * x12
-	x14 := -q3
-	x15 := q2 + x14
-	x16 := x15 * x15
-	x17 := q3 - y0
-	out.L = 0.5*th0*x0 - 0.5*x1*th1 + 0.5*th0*x2 - 0.5*x3*th2 + 0.5*th0*x4 - 0.5*x5*th3 + 0.5*th0*x6 - 0.5*x7*th4 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
-	out.Lq[0] = u0 - q0*th1 - th5*x9
-	out.Lq[1] = th5*x9 - q1*th2 - th5*x12
-	out.Lq[2] = th5*x12 - q2*th3 - th5*x15
-	out.Lq[3] = th5*x15 - q3*th4
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th0 * v1
-	out.Lv[2] = th0 * v2
-	out.Lv[3] = th0 * v3
-	out.Lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
-	out.Lth[1] = -0.5 * x1
-	out.Lth[2] = -0.5 * x3
-	out.Lth[3] = -0.5 * x5
-	out.Lth[4] = -0.5 * x7
-	out.Lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
-	out.C = 0.5 * (x17 * x17)
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cq[2] = 0
-	out.Cq[3] = x17
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cv[2] = 0
-	out.Cv[3] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-	out.Cth[4] = 0
-	out.Cth[5] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 4 || len(p.V) != 4 || len(p.Theta) != 6 || len(p.U) < 1 || len(p.Y) < 1 {
+		lagrt.BadPoint(Chain{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	x18 := -th5
-	x19 := -2 * th5
-	out.Lqq[0] = -th1 + x18
-	out.Lqq[1] = th5
-	out.Lqq[2] = 0
-	out.Lqq[3] = 0
-	out.Lqq[4] = th5
-	out.Lqq[5] = -th2 + x19
-	out.Lqq[6] = th5
-	out.Lqq[7] = 0
-	out.Lqq[8] = 0
-	out.Lqq[9] = th5
-	out.Lqq[10] = -th3 + x19
-	out.Lqq[11] = th5
-	out.Lqq[12] = 0
-	out.Lqq[13] = 0
-	out.Lqq[14] = th5
-	out.Lqq[15] = -th4 + x18
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lqv[4] = 0
-	out.Lqv[5] = 0
-	out.Lqv[6] = 0
-	out.Lqv[7] = 0
-	out.Lqv[8] = 0
-	out.Lqv[9] = 0
-	out.Lqv[10] = 0
-	out.Lqv[11] = 0
-	out.Lqv[12] = 0
-	out.Lqv[13] = 0
-	out.Lqv[14] = 0
-	out.Lqv[15] = 0
-	out.Lvv[0] = th0
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = 0
-	out.Lvv[4] = 0
-	out.Lvv[5] = th0
-	out.Lvv[6] = 0
-	out.Lvv[7] = 0
-	out.Lvv[8] = 0
-	out.Lvv[9] = 0
-	out.Lvv[10] = th0
-	out.Lvv[11] = 0
-	out.Lvv[12] = 0
-	out.Lvv[13] = 0
-	out.Lvv[14] = 0
-	out.Lvv[15] = th0
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqq[4] = 0
-	out.Cqq[5] = 0
-	out.Cqq[6] = 0
-	out.Cqq[7] = 0
-	out.Cqq[8] = 0
-	out.Cqq[9] = 0
-	out.Cqq[10] = 0
-	out.Cqq[11] = 0
-	out.Cqq[12] = 0
-	out.Cqq[13] = 0
-	out.Cqq[14] = 0
-	out.Cqq[15] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cqv[4] = 0
-	out.Cqv[5] = 0
-	out.Cqv[6] = 0
-	out.Cqv[7] = 0
-	out.Cqv[8] = 0
-	out.Cqv[9] = 0
-	out.Cqv[10] = 0
-	out.Cqv[11] = 0
-	out.Cqv[12] = 0
-	out.Cqv[13] = 0
-	out.Cqv[14] = 0
-	out.Cqv[15] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-	out.Cvv[4] = 0
-	out.Cvv[5] = 0
-	out.Cvv[6] = 0
-	out.Cvv[7] = 0
-	out.Cvv[8] = 0
-	out.Cvv[9] = 0
-	out.Cvv[10] = 0
-	out.Cvv[11] = 0
-	out.Cvv[12] = 0
-	out.Cvv[13] = 0
-	out.Cvv[14] = 0
-	out.Cvv[15] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		th0 := p.Theta[0] // m
+		v0 := p.V[0]      // dot(x[0])
+		q0 := p.Q[0]      // x[0]
+		th1 := p.Theta[1] // k[0]
+		v1 := p.V[1]      // dot(x[1])
+		q1 := p.Q[1]      // x[1]
+		th2 := p.Theta[2] // k[1]
+		v2 := p.V[2]      // dot(x[2])
+		q2 := p.Q[2]      // x[2]
+		th3 := p.Theta[3] // k[2]
+		v3 := p.V[3]      // dot(x[3])
+		q3 := p.Q[3]      // x[3]
+		th4 := p.Theta[4] // k[3]
+		th5 := p.Theta[5] // c
+		u0 := p.U[0]      // u
+		x0 := v0 * v0
+		x1 := q0 * q0
+		x2 := v1 * v1
+		x3 := q1 * q1
+		x4 := v2 * v2
+		x5 := q2 * q2
+		x6 := v3 * v3
+		x7 := q3 * q3
+		x8 := -q1
+		x9 := q0 + x8
+		x10 := x9 * x9
+		x11 := -q2
+		x12 := q1 + x11
+		x13 := x12 * x12
+		x14 := -q3
+		x15 := q2 + x14
+		x16 := x15 * x15
+		out.L = 0.5*th0*x0 - 0.5*x1*th1 + 0.5*th0*x2 - 0.5*x3*th2 + 0.5*th0*x4 - 0.5*x5*th3 + 0.5*th0*x6 - 0.5*x7*th4 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
+		out.Lq[0] = u0 - q0*th1 - th5*x9
+		out.Lq[1] = th5*x9 - q1*th2 - th5*x12
+		out.Lq[2] = th5*x12 - q2*th3 - th5*x15
+		out.Lq[3] = th5*x15 - q3*th4
+		out.Lv[0] = th0 * v0
+		out.Lv[1] = th0 * v1
+		out.Lv[2] = th0 * v2
+		out.Lv[3] = th0 * v3
+		out.Lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
+		out.Lth[1] = -0.5 * x1
+		out.Lth[2] = -0.5 * x3
+		out.Lth[3] = -0.5 * x5
+		out.Lth[4] = -0.5 * x7
+		out.Lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
+		if lvl >= 2 {
+			x17 := -th5
+			x18 := -2 * th5
+			out.Lqq[0] = -th1 + x17
+			out.Lqq[1] = th5
+			out.Lqq[2] = th5
+			out.Lqq[3] = -th2 + x18
+			out.Lqq[4] = th5
+			out.Lqq[5] = th5
+			out.Lqq[6] = -th3 + x18
+			out.Lqq[7] = th5
+			out.Lqq[8] = th5
+			out.Lqq[9] = -th4 + x17
+			out.Lvv[0] = th0
+			out.Lvv[1] = th0
+			out.Lvv[2] = th0
+			out.Lvv[3] = th0
+			if lvl >= 3 {
+				x19 := -q0
+				out.Lthq[0] = x19
+				out.Lthq[1] = x8
+				out.Lthq[2] = x11
+				out.Lthq[3] = x14
+				out.Lthq[4] = x19 + q1
+				out.Lthq[5] = q0 - 2*q1 + q2
+				out.Lthq[6] = q1 - 2*q2 + q3
+				out.Lthq[7] = x15
+				out.Lthv[0] = v0
+				out.Lthv[1] = v1
+				out.Lthv[2] = v2
+				out.Lthv[3] = v3
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	x20 := -q0
-	out.Lvt[0] = 0
-	out.Lvt[1] = 0
-	out.Lvt[2] = 0
-	out.Lvt[3] = 0
-	out.Lthq[0] = 0
-	out.Lthq[1] = 0
-	out.Lthq[2] = 0
-	out.Lthq[3] = 0
-	out.Lthq[4] = x20
-	out.Lthq[5] = 0
-	out.Lthq[6] = 0
-	out.Lthq[7] = 0
-	out.Lthq[8] = 0
-	out.Lthq[9] = x8
-	out.Lthq[10] = 0
-	out.Lthq[11] = 0
-	out.Lthq[12] = 0
-	out.Lthq[13] = 0
-	out.Lthq[14] = x11
-	out.Lthq[15] = 0
-	out.Lthq[16] = 0
-	out.Lthq[17] = 0
-	out.Lthq[18] = 0
-	out.Lthq[19] = x14
-	out.Lthq[20] = x20 + q1
-	out.Lthq[21] = q0 - 2*q1 + q2
-	out.Lthq[22] = q1 - 2*q2 + q3
-	out.Lthq[23] = x15
-	out.Lthv[0] = v0
-	out.Lthv[1] = v1
-	out.Lthv[2] = v2
-	out.Lthv[3] = v3
-	out.Lthv[4] = 0
-	out.Lthv[5] = 0
-	out.Lthv[6] = 0
-	out.Lthv[7] = 0
-	out.Lthv[8] = 0
-	out.Lthv[9] = 0
-	out.Lthv[10] = 0
-	out.Lthv[11] = 0
-	out.Lthv[12] = 0
-	out.Lthv[13] = 0
-	out.Lthv[14] = 0
-	out.Lthv[15] = 0
-	out.Lthv[16] = 0
-	out.Lthv[17] = 0
-	out.Lthv[18] = 0
-	out.Lthv[19] = 0
-	out.Lthv[20] = 0
-	out.Lthv[21] = 0
-	out.Lthv[22] = 0
-	out.Lthv[23] = 0
+	// Term 2 of the cost.
+	{
+		q3 := p.Q[3] // x[3]
+		y0 := p.Y[0] // y
+		x0 := q3 - y0
+		out.C = 0.5 * (x0 * x0)
+		out.Cq[3] = x0
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+		}
+	}
 }

@@ -4,6 +4,7 @@ package damped
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -74,33 +75,99 @@ func (p *DampedParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var dampedInfo = lagrt.Info{
-	Name:     "Damped",
-	Coords:   []string{"q"},
-	Params:   []string{"m", "k", "gamma"},
-	Defaults: []float64{1, 2, 0.1},
-	Inputs:   nil,
-	Targets:  nil,
-	HasCost:  false,
-}
+var (
+	dampedOnce sync.Once
+	dampedInfo lagrt.Info
+)
 
 // Info describes Damped. The result must not be modified.
-func (Damped) Info() *lagrt.Info { return &dampedInfo }
+func (Damped) Info() *lagrt.Info {
+	dampedOnce.Do(dampedInit)
+	return &dampedInfo
+}
+
+func dampedInit() {
+	in := &dampedInfo
+	in.Name = "Damped"
+	in.Coords = lagrt.AppendNames(in.Coords, "q")
+	in.Params = lagrt.AppendNames(in.Params, "m")
+	in.Params = lagrt.AppendNames(in.Params, "k")
+	in.Params = lagrt.AppendNames(in.Params, "gamma")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 2, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.1, 1)
+	in.HasCost = false
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{2, 1})
+		copy(p.Cols[k:], []int32{0, 0})
+		k += 2
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{2, 0})
+		copy(p.Cols[k:], []int32{0, 0})
+		k += 2
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&dampedInfo, p)
-	t := p.T          // t
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	th2 := p.Theta[2] // gamma
+	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 3 {
+		lagrt.BadPoint(Damped{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	t := p.T
+	out.C = 0
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
 
-	// Values and first derivatives (lagrt.Level1).
+	// Term 1 of the Lagrangian.
+	th2 := p.Theta[2] // gamma
+	th0 := p.Theta[0] // m
+	v0 := p.V[0]      // dot(q)
+	q0 := p.Q[0]      // q
+	th1 := p.Theta[1] // k
 	x0 := math.Exp(t * th2)
 	x1 := v0 * v0
 	x2 := q0 * q0
@@ -108,38 +175,18 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.L = 0.5 * x0 * x3
 	out.Lq[0] = -x0 * q0 * th1
 	out.Lv[0] = x0 * th0 * v0
+	out.Lth[2] = 0.5 * t * x0 * x3
 	out.Lth[0] = 0.5 * x0 * x1
 	out.Lth[1] = -0.5 * x0 * x2
-	out.Lth[2] = 0.5 * t * x0 * x3
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if lvl >= 2 {
+		out.Lqq[0] = -x0 * th1
+		out.Lvv[0] = x0 * th0
+		if lvl >= 3 {
+			out.Lvt[0] = th2 * x0 * th0 * v0
+			out.Lthq[0] = -t * x0 * q0 * th1
+			out.Lthq[1] = -x0 * q0
+			out.Lthv[0] = t * x0 * th0 * v0
+			out.Lthv[1] = x0 * v0
+		}
 	}
-
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -x0 * th1
-	out.Lqv[0] = 0
-	out.Lvv[0] = x0 * th0
-	out.Cqq[0] = 0
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
-	}
-
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = th2 * x0 * th0 * v0
-	out.Lthq[0] = 0
-	out.Lthq[1] = -x0 * q0
-	out.Lthq[2] = -t * x0 * q0 * th1
-	out.Lthv[0] = x0 * v0
-	out.Lthv[1] = 0
-	out.Lthv[2] = t * x0 * th0 * v0
 }

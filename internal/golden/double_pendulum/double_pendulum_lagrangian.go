@@ -4,6 +4,7 @@ package double_pendulum
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -84,131 +85,188 @@ func (p *DoublePendulumParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var doublePendulumInfo = lagrt.Info{
-	Name:     "DoublePendulum",
-	Coords:   []string{"th1", "th2"},
-	Params:   []string{"m1", "m2", "l1", "l2"},
-	Defaults: []float64{1, 0.7, 1, 0.8},
-	Inputs:   nil,
-	Targets:  []string{"y"},
-	HasCost:  true,
-}
+var (
+	doublePendulumOnce sync.Once
+	doublePendulumInfo lagrt.Info
+)
 
 // Info describes DoublePendulum. The result must not be modified.
-func (DoublePendulum) Info() *lagrt.Info { return &doublePendulumInfo }
+func (DoublePendulum) Info() *lagrt.Info {
+	doublePendulumOnce.Do(doublePendulumInit)
+	return &doublePendulumInfo
+}
+
+func doublePendulumInit() {
+	in := &doublePendulumInfo
+	in.Name = "DoublePendulum"
+	in.Coords = lagrt.AppendNames(in.Coords, "th1")
+	in.Coords = lagrt.AppendNames(in.Coords, "th2")
+	in.Params = lagrt.AppendNames(in.Params, "m1")
+	in.Params = lagrt.AppendNames(in.Params, "m2")
+	in.Params = lagrt.AppendNames(in.Params, "l1")
+	in.Params = lagrt.AppendNames(in.Params, "l2")
+	in.Targets = lagrt.AppendNames(in.Targets, "y")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.7, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.8, 1)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 1, 1})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 1, 1})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 0, 1, 1})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 7), Cols: make([]int32, 7)}
+		k := 0
+		copy(p.Rows[k:], []int32{2, 2, 0, 1, 1, 3, 3})
+		copy(p.Cols[k:], []int32{0, 1, 0, 0, 1, 0, 1})
+		k += 7
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 7), Cols: make([]int32, 7)}
+		k := 0
+		copy(p.Rows[k:], []int32{2, 2, 0, 1, 1, 3, 3})
+		copy(p.Cols[k:], []int32{0, 1, 0, 0, 1, 0, 1})
+		k += 7
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{1})
+		copy(p.Cols[k:], []int32{1})
+		k += 1
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&doublePendulumInfo, p)
-	q0 := p.Q[0]      // th1
-	q1 := p.Q[1]      // th2
-	v0 := p.V[0]      // dot(th1)
-	v1 := p.V[1]      // dot(th2)
-	th0 := p.Theta[0] // m1
-	th1 := p.Theta[1] // m2
-	th2 := p.Theta[2] // l1
-	th3 := p.Theta[3] // l2
-	y0 := p.Y[0]      // y
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := th2 * th2
-	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	x3 := math.Cos(q1)
-	x4 := th2*v0*x2 + th3*v1*x3
-	x5 := x4 * x4
-	x6 := math.Sin(q0)
-	x7 := math.Sin(q1)
-	x8 := th2*v0*x6 + th3*v1*x7
-	x9 := x8 * x8
-	x10 := x6*x4 - x2*x8
-	x11 := x7*x4 - x3*x8
-	x12 := x2 * x4
-	x13 := x6 * x8
-	x14 := x12 + x13
-	x15 := x3 * x4
-	x16 := x7 * x8
-	x17 := x15 + x16
-	x18 := 9.81 * th2 * x2
-	x19 := q1 - y0
-	out.L = 0.5*x0*x1*th0 + 0.5*th1*(x5+x9) + 9.81*th2*x2*th0 + 9.81*th1*(th3*x3+th2*x2)
-	out.Lq[0] = -th2*v0*th1*x10 - 9.81*th2*x6*th0 - 9.81*th2*x6*th1
-	out.Lq[1] = -th3*v1*th1*x11 - 9.81*th3*x7*th1
-	out.Lv[0] = x0*v0*th0 + th2*th1*x14
-	out.Lv[1] = th3 * th1 * x17
-	out.Lth[0] = x18 + 0.5*x0*x1
-	out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
-	out.Lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
-	out.Lth[3] = v1*th1*x17 + 9.81*x3*th1
-	out.C = 0.5 * (x19 * x19)
-	out.Cq[0] = 0
-	out.Cq[1] = x19
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 4 || len(p.Y) < 1 {
+		lagrt.BadPoint(DoublePendulum{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	x20 := x6*x7 + x2*x3
-	x21 := th2 * v0 * th3 * v1 * th1 * x20
-	x22 := x6*x3 - x2*x7
-	x23 := th2 * th3 * th1 * x20
-	out.Lqq[0] = -9.81*th2*x2*th0 - th2*v0*th1*(x12+x13-th2*v0) - 9.81*th2*x2*th1
-	out.Lqq[1] = x21
-	out.Lqq[2] = x21
-	out.Lqq[3] = -th3*v1*th1*(x15+x16-th3*v1) - 9.81*th3*x3*th1
-	out.Lqv[0] = -th2 * th1 * x10
-	out.Lqv[1] = -th2 * v0 * th3 * th1 * x22
-	out.Lqv[2] = th2 * th3 * v1 * th1 * x22
-	out.Lqv[3] = -th3 * th1 * x11
-	out.Lvv[0] = x0*th0 + x0*th1
-	out.Lvv[1] = x23
-	out.Lvv[2] = x23
-	out.Lvv[3] = (th3 * th3) * th1
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 1
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		th2 := p.Theta[2] // l1
+		v0 := p.V[0]      // dot(th1)
+		th0 := p.Theta[0] // m1
+		th1 := p.Theta[1] // m2
+		q0 := p.Q[0]      // th1
+		th3 := p.Theta[3] // l2
+		v1 := p.V[1]      // dot(th2)
+		q1 := p.Q[1]      // th2
+		x0 := th2 * th2
+		x1 := v0 * v0
+		x2 := math.Cos(q0)
+		x3 := math.Cos(q1)
+		x4 := th2*v0*x2 + th3*v1*x3
+		x5 := x4 * x4
+		x6 := math.Sin(q0)
+		x7 := math.Sin(q1)
+		x8 := th2*v0*x6 + th3*v1*x7
+		x9 := x8 * x8
+		x10 := x6*x4 - x2*x8
+		x11 := x7*x4 - x3*x8
+		x12 := x2 * x4
+		x13 := x6 * x8
+		x14 := x12 + x13
+		x15 := x3 * x4
+		x16 := x7 * x8
+		x17 := x15 + x16
+		x18 := 9.81 * th2 * x2
+		out.L = 0.5*x0*x1*th0 + 0.5*th1*(x5+x9) + 9.81*th2*x2*th0 + 9.81*th1*(th3*x3+th2*x2)
+		out.Lq[0] = -th2*v0*th1*x10 - 9.81*th2*x6*th0 - 9.81*th2*x6*th1
+		out.Lq[1] = -th3*v1*th1*x11 - 9.81*th3*x7*th1
+		out.Lv[0] = x0*v0*th0 + th2*th1*x14
+		out.Lv[1] = th3 * th1 * x17
+		out.Lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
+		out.Lth[0] = x18 + 0.5*x0*x1
+		out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
+		out.Lth[3] = v1*th1*x17 + 9.81*x3*th1
+		if lvl >= 2 {
+			x19 := x6*x7 + x2*x3
+			x20 := x6*x3 - x2*x7
+			out.Lqq[0] = -9.81*th2*x2*th0 - th2*v0*th1*(x12+x13-th2*v0) - 9.81*th2*x2*th1
+			out.Lqq[1] = th2 * v0 * th3 * v1 * th1 * x19
+			out.Lqq[2] = th2 * v0 * th3 * v1 * th1 * x19
+			out.Lqq[3] = -th3*v1*th1*(x15+x16-th3*v1) - 9.81*th3*x3*th1
+			out.Lqv[0] = -th2 * th1 * x10
+			out.Lqv[1] = -th2 * v0 * th3 * th1 * x20
+			out.Lqv[2] = th2 * th3 * v1 * th1 * x20
+			out.Lqv[3] = -th3 * th1 * x11
+			out.Lvv[0] = x0*th0 + x0*th1
+			out.Lvv[1] = th2 * th3 * th1 * x19
+			out.Lvv[2] = th2 * th3 * th1 * x19
+			out.Lvv[3] = (th3 * th3) * th1
+			if lvl >= 3 {
+				x21 := -9.81 * th2 * x6
+				out.Lthq[0] = -v0*th1*x10 - 9.81*x6*th0 - 9.81*x6*th1
+				out.Lthq[1] = v0 * th3 * v1 * th1 * x20
+				out.Lthq[2] = x21
+				out.Lthq[3] = x21 - th2*v0*x6*x4 + th2*v0*x2*x8
+				out.Lthq[4] = -9.81*th3*x7 - th3*v1*x7*x4 + th3*v1*x3*x8
+				out.Lthq[5] = -th2 * v0 * v1 * th1 * x20
+				out.Lthq[6] = -v1*th1*x11 - 9.81*x7*th1
+				out.Lthv[0] = th1*x14 + th2*v0*th1 + 2*th2*v0*th0
+				out.Lthv[1] = v0 * th3 * th1 * x19
+				out.Lthv[2] = x0 * v0
+				out.Lthv[3] = th2*x2*x4 + th2*x6*x8
+				out.Lthv[4] = th3*x3*x4 + th3*x7*x8
+				out.Lthv[5] = th2 * v1 * th1 * x19
+				out.Lthv[6] = th1*x17 + th3*v1*th1
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	x24 := -9.81 * th2 * x6
-	out.Lvt[0] = 0
-	out.Lvt[1] = 0
-	out.Lthq[0] = x24
-	out.Lthq[1] = 0
-	out.Lthq[2] = x24 - th2*v0*x6*x4 + th2*v0*x2*x8
-	out.Lthq[3] = -9.81*th3*x7 - th3*v1*x7*x4 + th3*v1*x3*x8
-	out.Lthq[4] = -v0*th1*x10 - 9.81*x6*th0 - 9.81*x6*th1
-	out.Lthq[5] = v0 * th3 * v1 * th1 * x22
-	out.Lthq[6] = -th2 * v0 * v1 * th1 * x22
-	out.Lthq[7] = -v1*th1*x11 - 9.81*x7*th1
-	out.Lthv[0] = x0 * v0
-	out.Lthv[1] = 0
-	out.Lthv[2] = th2*x2*x4 + th2*x6*x8
-	out.Lthv[3] = th3*x3*x4 + th3*x7*x8
-	out.Lthv[4] = th1*x14 + th2*v0*th1 + 2*th2*v0*th0
-	out.Lthv[5] = v0 * th3 * th1 * x20
-	out.Lthv[6] = th2 * v1 * th1 * x20
-	out.Lthv[7] = th1*x17 + th3*v1*th1
+	// Term 2 of the cost.
+	{
+		q1 := p.Q[1] // th2
+		y0 := p.Y[0] // y
+		x0 := q1 - y0
+		out.C = 0.5 * (x0 * x0)
+		out.Cq[1] = x0
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+		}
+	}
 }

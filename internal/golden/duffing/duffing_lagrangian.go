@@ -4,6 +4,7 @@ package duffing
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -74,68 +75,127 @@ func (p *DuffingParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var duffingInfo = lagrt.Info{
-	Name:     "Duffing",
-	Coords:   []string{"q"},
-	Params:   []string{"alpha", "beta"},
-	Defaults: []float64{1, 0.2},
-	Inputs:   []string{"u"},
-	Targets:  []string{"y"},
-	HasCost:  true,
-}
+var (
+	duffingOnce sync.Once
+	duffingInfo lagrt.Info
+)
 
 // Info describes Duffing. The result must not be modified.
-func (Duffing) Info() *lagrt.Info { return &duffingInfo }
+func (Duffing) Info() *lagrt.Info {
+	duffingOnce.Do(duffingInit)
+	return &duffingInfo
+}
+
+func duffingInit() {
+	in := &duffingInfo
+	in.Name = "Duffing"
+	in.Coords = lagrt.AppendNames(in.Coords, "q")
+	in.Params = lagrt.AppendNames(in.Params, "alpha")
+	in.Params = lagrt.AppendNames(in.Params, "beta")
+	in.Inputs = lagrt.AppendNames(in.Inputs, "u")
+	in.Targets = lagrt.AppendNames(in.Targets, "y")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.2, 1)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 0})
+		k += 2
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Duffing) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&duffingInfo, p)
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // alpha
-	th1 := p.Theta[1] // beta
-	u0 := p.U[0]      // u
-	y0 := p.Y[0]      // y
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := q0 * q0
-	x1 := math.Pow(q0, 4)
-	x2 := q0 * q0 * q0
-	x3 := q0 - y0
-	out.L = 0.5*(v0*v0) - 0.5*x0*th0 - 0.25*x1*th1 + q0*u0
-	out.Lq[0] = u0 - q0*th0 - x2*th1
-	out.Lv[0] = v0
-	out.Lth[0] = -0.5 * x0
-	out.Lth[1] = -0.25 * x1
-	out.C = 0.5 * (x3 * x3)
-	out.Cq[0] = x3
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 2 || len(p.U) < 1 || len(p.Y) < 1 {
+		lagrt.BadPoint(Duffing{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -th0 - 3*x0*th1
-	out.Lqv[0] = 0
-	out.Lvv[0] = 1
-	out.Cqq[0] = 1
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		v0 := p.V[0]      // dot(q)
+		q0 := p.Q[0]      // q
+		th0 := p.Theta[0] // alpha
+		th1 := p.Theta[1] // beta
+		u0 := p.U[0]      // u
+		x0 := q0 * q0
+		x1 := math.Pow(q0, 4)
+		x2 := q0 * q0 * q0
+		out.L = 0.5*(v0*v0) - 0.5*x0*th0 - 0.25*x1*th1 + q0*u0
+		out.Lq[0] = u0 - q0*th0 - x2*th1
+		out.Lv[0] = v0
+		out.Lth[0] = -0.5 * x0
+		out.Lth[1] = -0.25 * x1
+		if lvl >= 2 {
+			out.Lqq[0] = -th0 - 3*x0*th1
+			out.Lvv[0] = 1
+			if lvl >= 3 {
+				out.Lthq[0] = -q0
+				out.Lthq[1] = -x2
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = 0
-	out.Lthq[0] = -q0
-	out.Lthq[1] = -x2
-	out.Lthv[0] = 0
-	out.Lthv[1] = 0
+	// Term 2 of the cost.
+	{
+		q0 := p.Q[0] // q
+		y0 := p.Y[0] // y
+		x0 := q0 - y0
+		out.C = 0.5 * (x0 * x0)
+		out.Cq[0] = x0
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+		}
+	}
 }

@@ -3,6 +3,8 @@
 package harmonic
 
 import (
+	"sync"
+
 	"github.com/lagc/lagc/lagrt"
 )
 
@@ -72,66 +74,128 @@ func (p *HarmonicOscillatorParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var harmonicOscillatorInfo = lagrt.Info{
-	Name:     "HarmonicOscillator",
-	Coords:   []string{"q"},
-	Params:   []string{"m", "k"},
-	Defaults: []float64{1, 4},
-	Inputs:   nil,
-	Targets:  []string{"y"},
-	HasCost:  true,
-}
+var (
+	harmonicOscillatorOnce sync.Once
+	harmonicOscillatorInfo lagrt.Info
+)
 
 // Info describes HarmonicOscillator. The result must not be modified.
-func (HarmonicOscillator) Info() *lagrt.Info { return &harmonicOscillatorInfo }
+func (HarmonicOscillator) Info() *lagrt.Info {
+	harmonicOscillatorOnce.Do(harmonicOscillatorInit)
+	return &harmonicOscillatorInfo
+}
+
+func harmonicOscillatorInit() {
+	in := &harmonicOscillatorInfo
+	in.Name = "HarmonicOscillator"
+	in.Coords = lagrt.AppendNames(in.Coords, "q")
+	in.Params = lagrt.AppendNames(in.Params, "m")
+	in.Params = lagrt.AppendNames(in.Params, "k")
+	in.Targets = lagrt.AppendNames(in.Targets, "y")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 4, 1)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{1})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&harmonicOscillatorInfo, p)
-	q0 := p.Q[0]      // q
-	v0 := p.V[0]      // dot(q)
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // k
-	y0 := p.Y[0]      // y
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := v0 * v0
-	x1 := q0 * q0
-	x2 := q0 - y0
-	out.L = 0.5*th0*x0 - 0.5*x1*th1
-	out.Lq[0] = -q0 * th1
-	out.Lv[0] = th0 * v0
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = -0.5 * x1
-	out.C = 0.5 * (x2 * x2)
-	out.Cq[0] = x2
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 2 || len(p.Y) < 1 {
+		lagrt.BadPoint(HarmonicOscillator{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -th1
-	out.Lqv[0] = 0
-	out.Lvv[0] = th0
-	out.Cqq[0] = 1
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		th0 := p.Theta[0] // m
+		v0 := p.V[0]      // dot(q)
+		q0 := p.Q[0]      // q
+		th1 := p.Theta[1] // k
+		x0 := v0 * v0
+		x1 := q0 * q0
+		out.L = 0.5*th0*x0 - 0.5*x1*th1
+		out.Lq[0] = -q0 * th1
+		out.Lv[0] = th0 * v0
+		out.Lth[0] = 0.5 * x0
+		out.Lth[1] = -0.5 * x1
+		if lvl >= 2 {
+			out.Lqq[0] = -th1
+			out.Lvv[0] = th0
+			if lvl >= 3 {
+				out.Lthq[0] = -q0
+				out.Lthv[0] = v0
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = 0
-	out.Lthq[0] = 0
-	out.Lthq[1] = -q0
-	out.Lthv[0] = v0
-	out.Lthv[1] = 0
+	// Term 2 of the cost.
+	{
+		q0 := p.Q[0] // q
+		y0 := p.Y[0] // y
+		x0 := q0 - y0
+		out.C = 0.5 * (x0 * x0)
+		out.Cq[0] = x0
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+		}
+	}
 }

@@ -4,6 +4,7 @@ package kepler
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -68,87 +69,114 @@ func (p *KeplerParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var keplerInfo = lagrt.Info{
-	Name:     "Kepler",
-	Coords:   []string{"r", "φ"},
-	Params:   []string{"mu"},
-	Defaults: []float64{1},
-	Inputs:   nil,
-	Targets:  nil,
-	HasCost:  false,
-}
+var (
+	keplerOnce sync.Once
+	keplerInfo lagrt.Info
+)
 
 // Info describes Kepler. The result must not be modified.
-func (Kepler) Info() *lagrt.Info { return &keplerInfo }
+func (Kepler) Info() *lagrt.Info {
+	keplerOnce.Do(keplerInit)
+	return &keplerInfo
+}
+
+func keplerInit() {
+	in := &keplerInfo
+	in.Name = "Kepler"
+	in.Coords = lagrt.AppendNames(in.Coords, "r")
+	in.Coords = lagrt.AppendNames(in.Coords, "φ")
+	in.Params = lagrt.AppendNames(in.Params, "mu")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.HasCost = false
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{1})
+		k += 1
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&keplerInfo, p)
-	q0 := p.Q[0]      // r
+	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 1 {
+		lagrt.BadPoint(Kepler{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Lq)
+	out.C = 0
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
+	}
+
+	// Term 1 of the Lagrangian.
 	v0 := p.V[0]      // dot(r)
+	q0 := p.Q[0]      // r
 	v1 := p.V[1]      // dot(φ)
 	th0 := p.Theta[0] // mu
-
-	// Values and first derivatives (lagrt.Level1).
 	x0 := q0 * q0
 	x1 := v1 * v1
 	x2 := 1 / q0
 	x3 := 1 / (q0 * q0)
 	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + x2*th0
 	out.Lq[0] = q0*x1 - x3*th0
-	out.Lq[1] = 0
 	out.Lv[0] = v0
 	out.Lv[1] = x0 * v1
 	out.Lth[0] = x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if lvl >= 2 {
+		out.Lqq[0] = x1 + 2*math.Pow(q0, -3)*th0
+		out.Lqv[0] = 2 * q0 * v1
+		out.Lvv[0] = 1
+		out.Lvv[1] = x0
+		if lvl >= 3 {
+			out.Lthq[0] = -x3
+		}
 	}
-
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = x1 + 2*math.Pow(q0, -3)*th0
-	out.Lqq[1] = 0
-	out.Lqq[2] = 0
-	out.Lqq[3] = 0
-	out.Lqv[0] = 0
-	out.Lqv[1] = 2 * q0 * v1
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = 1
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = x0
-	out.Cqq[0] = 0
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
-	}
-
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = 0
-	out.Lvt[1] = 0
-	out.Lthq[0] = -x3
-	out.Lthq[1] = 0
-	out.Lthv[0] = 0
-	out.Lthv[1] = 0
 }

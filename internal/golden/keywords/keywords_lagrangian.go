@@ -3,6 +3,8 @@
 package keywords
 
 import (
+	"sync"
+
 	"github.com/lagc/lagc/lagrt"
 )
 
@@ -82,115 +84,149 @@ func (p *KeywordsParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var keywordsInfo = lagrt.Info{
-	Name:     "Keywords",
-	Coords:   []string{"func", "string"},
-	Params:   []string{"type", "len", "map[0]", "map[1]"},
-	Defaults: []float64{1, 2, 0.5, 0.5},
-	Inputs:   []string{"chan"},
-	Targets:  []string{"var"},
-	HasCost:  true,
-}
+var (
+	keywordsOnce sync.Once
+	keywordsInfo lagrt.Info
+)
 
 // Info describes Keywords. The result must not be modified.
-func (Keywords) Info() *lagrt.Info { return &keywordsInfo }
+func (Keywords) Info() *lagrt.Info {
+	keywordsOnce.Do(keywordsInit)
+	return &keywordsInfo
+}
+
+func keywordsInit() {
+	in := &keywordsInfo
+	in.Name = "Keywords"
+	in.Coords = lagrt.AppendNames(in.Coords, "func")
+	in.Coords = lagrt.AppendNames(in.Coords, "string")
+	in.Params = lagrt.AppendNames(in.Params, "type")
+	in.Params = lagrt.AppendNames(in.Params, "len")
+	in.Params = lagrt.AppendNames(in.Params, "map", 2)
+	in.Inputs = lagrt.AppendNames(in.Inputs, "chan")
+	in.Targets = lagrt.AppendNames(in.Targets, "var")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 2, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.5, 2)
+	in.HasCost = true
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{1, 0})
+		k += 2
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
+		k := 0
+		copy(p.Rows[k:], []int32{2, 2, 3, 3})
+		copy(p.Cols[k:], []int32{0, 1, 0, 1})
+		k += 4
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 1})
+		k += 2
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&keywordsInfo, p)
-	q0 := p.Q[0]      // func
-	q1 := p.Q[1]      // string
-	v0 := p.V[0]      // dot(func)
-	v1 := p.V[1]      // dot(string)
-	th0 := p.Theta[0] // type
-	th1 := p.Theta[1] // len
-	th2 := p.Theta[2] // map[0]
-	th3 := p.Theta[3] // map[1]
-	u0 := p.U[0]      // chan
-	y0 := p.Y[0]      // var
-
-	// Values and first derivatives (lagrt.Level1).
-	x0 := v0 * v0
-	x1 := v1 * v1
-	x2 := th2 + th3
-	x3 := -q0 * q1
-	x4 := q0 - y0
-	out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
-	out.Lq[0] = u0 - q1*x2
-	out.Lq[1] = -q0 * x2
-	out.Lv[0] = th0 * v0
-	out.Lv[1] = th1 * v1
-	out.Lth[0] = 0.5 * x0
-	out.Lth[1] = 0.5 * x1
-	out.Lth[2] = x3
-	out.Lth[3] = x3
-	out.C = 0.5 * (x4 * x4)
-	out.Cq[0] = x4
-	out.Cq[1] = 0
-	out.Cv[0] = 0
-	out.Cv[1] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-	out.Cth[2] = 0
-	out.Cth[3] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 4 || len(p.U) < 1 || len(p.Y) < 1 {
+		lagrt.BadPoint(Keywords{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
 	}
 
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	x5 := -th2 - th3
-	out.Lqq[0] = 0
-	out.Lqq[1] = x5
-	out.Lqq[2] = x5
-	out.Lqq[3] = 0
-	out.Lqv[0] = 0
-	out.Lqv[1] = 0
-	out.Lqv[2] = 0
-	out.Lqv[3] = 0
-	out.Lvv[0] = th0
-	out.Lvv[1] = 0
-	out.Lvv[2] = 0
-	out.Lvv[3] = th1
-	out.Cqq[0] = 1
-	out.Cqq[1] = 0
-	out.Cqq[2] = 0
-	out.Cqq[3] = 0
-	out.Cqv[0] = 0
-	out.Cqv[1] = 0
-	out.Cqv[2] = 0
-	out.Cqv[3] = 0
-	out.Cvv[0] = 0
-	out.Cvv[1] = 0
-	out.Cvv[2] = 0
-	out.Cvv[3] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
+	// Term 1 of the Lagrangian.
+	{
+		th0 := p.Theta[0] // type
+		v0 := p.V[0]      // dot(func)
+		th1 := p.Theta[1] // len
+		v1 := p.V[1]      // dot(string)
+		q0 := p.Q[0]      // func
+		q1 := p.Q[1]      // string
+		th2 := p.Theta[2] // map[0]
+		th3 := p.Theta[3] // map[1]
+		u0 := p.U[0]      // chan
+		x0 := v0 * v0
+		x1 := v1 * v1
+		x2 := th2 + th3
+		out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
+		out.Lq[0] = u0 - q1*x2
+		out.Lq[1] = -q0 * x2
+		out.Lv[0] = th0 * v0
+		out.Lv[1] = th1 * v1
+		out.Lth[0] = 0.5 * x0
+		out.Lth[1] = 0.5 * x1
+		out.Lth[2] = -q0 * q1
+		out.Lth[3] = -q0 * q1
+		if lvl >= 2 {
+			out.Lqq[0] = -th2 - th3
+			out.Lqq[1] = -th2 - th3
+			out.Lvv[0] = th0
+			out.Lvv[1] = th1
+			if lvl >= 3 {
+				out.Lthq[0] = -q1
+				out.Lthq[1] = -q0
+				out.Lthq[2] = -q1
+				out.Lthq[3] = -q0
+				out.Lthv[0] = v0
+				out.Lthv[1] = v1
+			}
+		}
 	}
 
-	// Everything else (lagrt.Level3).
-	x6 := -q1
-	x7 := -q0
-	out.Lvt[0] = 0
-	out.Lvt[1] = 0
-	out.Lthq[0] = 0
-	out.Lthq[1] = 0
-	out.Lthq[2] = 0
-	out.Lthq[3] = 0
-	out.Lthq[4] = x6
-	out.Lthq[5] = x7
-	out.Lthq[6] = x6
-	out.Lthq[7] = x7
-	out.Lthv[0] = v0
-	out.Lthv[1] = 0
-	out.Lthv[2] = 0
-	out.Lthv[3] = v1
-	out.Lthv[4] = 0
-	out.Lthv[5] = 0
-	out.Lthv[6] = 0
-	out.Lthv[7] = 0
+	// Term 2 of the cost.
+	{
+		q0 := p.Q[0] // func
+		y0 := p.Y[0] // var
+		x0 := q0 - y0
+		out.C = 0.5 * (x0 * x0)
+		out.Cq[0] = x0
+		if lvl >= 2 {
+			out.Cqq[0] = 1
+		}
+	}
 }

@@ -4,6 +4,7 @@ package pendulum
 
 import (
 	"math"
+	"sync"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -70,31 +71,98 @@ func (p *PendulumParams) SetVector(θ []float64) {
 	_ = i
 }
 
-var pendulumInfo = lagrt.Info{
-	Name:     "Pendulum",
-	Coords:   []string{"th"},
-	Params:   []string{"m", "l"},
-	Defaults: []float64{1, 1},
-	Inputs:   nil,
-	Targets:  nil,
-	HasCost:  false,
-}
+var (
+	pendulumOnce sync.Once
+	pendulumInfo lagrt.Info
+)
 
 // Info describes Pendulum. The result must not be modified.
-func (Pendulum) Info() *lagrt.Info { return &pendulumInfo }
+func (Pendulum) Info() *lagrt.Info {
+	pendulumOnce.Do(pendulumInit)
+	return &pendulumInfo
+}
+
+func pendulumInit() {
+	in := &pendulumInfo
+	in.Name = "Pendulum"
+	in.Coords = lagrt.AppendNames(in.Coords, "th")
+	in.Params = lagrt.AppendNames(in.Params, "m")
+	in.Params = lagrt.AppendNames(in.Params, "l")
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
+	in.HasCost = false
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QLqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
+		k := 0
+		copy(p.Rows[k:], []int32{0})
+		copy(p.Cols[k:], []int32{0})
+		k += 1
+		in.Patterns[lagrt.QLvv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 0})
+		k += 2
+		in.Patterns[lagrt.QLthq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 2), Cols: make([]int32, 2)}
+		k := 0
+		copy(p.Rows[k:], []int32{0, 1})
+		copy(p.Cols[k:], []int32{0, 0})
+		k += 2
+		in.Patterns[lagrt.QLthv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqq] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCqv] = p
+	}
+	{
+		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
+		in.Patterns[lagrt.QCvv] = p
+	}
+}
 
 // Eval evaluates the quantities in w at p into out (allocated with
 // lagrt.NewOut), sharing common subexpressions. It computes the
 // smallest evaluation level that contains w, does not allocate and is
 // safe for concurrent use.
 func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
-	lagrt.CheckPoint(&pendulumInfo, p)
-	q0 := p.Q[0]      // th
-	v0 := p.V[0]      // dot(th)
+	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 2 {
+		lagrt.BadPoint(Pendulum{}.Info(), p)
+	}
+	lvl := lagrt.LevelOf(w)
+	out.C = 0
+	clear(out.Cq)
+	clear(out.Cv)
+	clear(out.Cth)
+	if lvl >= 3 {
+		clear(out.Lvt)
+	}
+
+	// Term 1 of the Lagrangian.
 	th0 := p.Theta[0] // m
 	th1 := p.Theta[1] // l
-
-	// Values and first derivatives (lagrt.Level1).
+	v0 := p.V[0]      // dot(th)
+	q0 := p.Q[0]      // th
 	x0 := th1 * th1
 	x1 := v0 * v0
 	x2 := math.Cos(q0)
@@ -104,32 +172,14 @@ func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.Lv[0] = th0 * x0 * v0
 	out.Lth[0] = 0.5*x0*x1 + 9.81*th1*x2
 	out.Lth[1] = th0*th1*x1 + 9.81*th0*x2
-	out.C = 0
-	out.Cq[0] = 0
-	out.Cv[0] = 0
-	out.Cth[0] = 0
-	out.Cth[1] = 0
-
-	if w&^lagrt.Level1 == 0 {
-		return
+	if lvl >= 2 {
+		out.Lqq[0] = -9.81 * th0 * th1 * x2
+		out.Lvv[0] = th0 * x0
+		if lvl >= 3 {
+			out.Lthq[0] = -9.81 * th1 * x3
+			out.Lthq[1] = -9.81 * th0 * x3
+			out.Lthv[0] = x0 * v0
+			out.Lthv[1] = 2 * th0 * th1 * v0
+		}
 	}
-
-	// Second derivatives in q and v, for Newton's method (lagrt.Level2).
-	out.Lqq[0] = -9.81 * th0 * th1 * x2
-	out.Lqv[0] = 0
-	out.Lvv[0] = th0 * x0
-	out.Cqq[0] = 0
-	out.Cqv[0] = 0
-	out.Cvv[0] = 0
-
-	if w&^lagrt.Level2 == 0 {
-		return
-	}
-
-	// Everything else (lagrt.Level3).
-	out.Lvt[0] = 0
-	out.Lthq[0] = -9.81 * th1 * x3
-	out.Lthq[1] = -9.81 * th0 * x3
-	out.Lthv[0] = x0 * v0
-	out.Lthv[1] = 2 * th0 * th1 * v0
 }
