@@ -149,6 +149,12 @@ func runFmt(c *cli, write bool, pos []string) error {
 		return usageError{"expected FILE.lag"}
 	}
 	for _, path := range pos {
+		if write {
+			// Refuse what cannot be replaced before reading it.
+			if _, err := checkOutput(path); err != nil {
+				return err
+			}
+		}
 		data, err := readSource(path)
 		if err != nil {
 			return err

@@ -96,27 +96,27 @@ func outputTarget(path string) (string, fs.FileInfo, error) {
 	if path == "" {
 		return "", nil, errors.New("empty output file name")
 	}
-	target := path
 	li, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return target, nil, nil
+		return path, nil, nil
 	case err != nil:
 		return "", nil, err
-	case li.Mode()&fs.ModeSymlink != 0:
+	}
+	fi, err := os.Stat(path) // follows links
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil, fmt.Errorf("refusing to write %s: it is a symbolic link to a missing file", path)
+	case err != nil:
+		return "", nil, err
+	case !fi.Mode().IsRegular():
+		return "", nil, fmt.Errorf("refusing to replace %s: it is %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	target := path
+	if li.Mode()&fs.ModeSymlink != 0 {
 		if target, err = filepath.EvalSymlinks(path); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return "", nil, fmt.Errorf("refusing to write %s: it is a symbolic link to a missing file", path)
-			}
 			return "", nil, err
 		}
-	}
-	fi, err := os.Stat(target)
-	if err != nil {
-		return "", nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", nil, fmt.Errorf("refusing to replace %s: it is %s, not a regular file", path, fileKind(fi.Mode()))
 	}
 	return target, fi, nil
 }

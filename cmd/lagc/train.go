@@ -259,7 +259,11 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	if demo {
 		teacher = demoTeacher
 	}
-	printParams(c.stdout, info, initial, res.Theta, teacher)
+	after := res.Theta
+	if o.epochs == 0 {
+		after = nil
+	}
+	printParams(c.stdout, info, initial, after, teacher)
 	if o.plot != "" {
 		if err := writePlots(o.plot, m, data, initial, res); err != nil {
 			return err
@@ -440,15 +444,19 @@ func writeHistory(path string, info *lagrt.Info, hist []lagrt.EpochStats) error 
 	return writeAtomic(path, []byte(b.String()))
 }
 
-// printParams lists the parameters before and after training, and the
-// values that generated the data when they are known (the demo).
+// printParams lists the parameters before and after training (only
+// before if after is nil), and the values that generated the data when
+// they are known (the demo).
 func printParams(w io.Writer, info *lagrt.Info, before, after []float64, teacher map[string]float64) {
 	width := 0
 	for _, n := range info.Params {
 		width = max(width, len([]rune(n)))
 	}
 	for i, n := range info.Params {
-		line := fmt.Sprintf("  %-*s %10.5g -> %-10.5g", width, n, before[i], after[i])
+		line := fmt.Sprintf("  %-*s %10.5g", width, n, before[i])
+		if after != nil {
+			line += fmt.Sprintf(" -> %-10.5g", after[i])
+		}
 		if v, ok := teacher[n]; ok {
 			line += fmt.Sprintf(" (teacher %g)", v)
 		}
