@@ -202,7 +202,7 @@ func endpoint(v *jsonValue, what string, coords []string) ([]float64, error) {
 // signalSpec is a signal per element, as read from a data file: an
 // expression of t or samples on the grid (N+1 values).
 type signalSpec struct {
-	where   string // error prefix format for an expression, given the name
+	wheres  []string // error position prefix of each element's expression
 	names   []string
 	exprs   []string
 	samples [][]float64
@@ -212,12 +212,11 @@ type signalSpec struct {
 // alone sets every element of an array) to an expression of t (a
 // string), a constant (a number) or N+1 samples on the grid (an array).
 func dataSignal(v *jsonValue, what, kind string, u *compiler.Unit, names []string, N int) (*signalSpec, error) {
-	sp := &signalSpec{names: names, exprs: make([]string, len(names)), samples: make([][]float64, len(names))}
+	sp := &signalSpec{names: names, exprs: make([]string, len(names)), samples: make([][]float64, len(names)),
+		wheres: make([]string, len(names))}
 	if v == nil {
 		return sp, nil
 	}
-	line, col := v.doc.position(v.off)
-	sp.where = fmt.Sprintf("%s:%d:%d: %s: %s %%s", v.doc.path, line, col, what, kind)
 	if v.kind != jsonObject {
 		return nil, v.errorf("%s: %s must be an object of %s names to signals, not %s", what, kind, kind, v.kind)
 	}
@@ -247,8 +246,10 @@ func dataSignal(v *jsonValue, what, kind string, u *compiler.Unit, names []strin
 			return nil, x.errorf("%s: %s %q must be an expression string, a number or an array of %d numbers, not %s",
 				what, kind, f.key, N+1, x.kind)
 		}
+		line, col := v.doc.position(f.val.off)
 		for _, i := range idx {
 			sp.exprs[i], sp.samples[i] = src, vals
+			sp.wheres[i] = fmt.Sprintf("%s:%d:%d: %s: %s %s", v.doc.path, line, col, what, kind, names[i])
 		}
 	}
 	return sp, nil
@@ -258,6 +259,8 @@ func dataSignal(v *jsonValue, what, kind string, u *compiler.Unit, names []strin
 // result is a function, evaluated at the midpoints; if any is sampled,
 // expressions are sampled on the grid too. all reports whether every
 // element was given.
+func (sp *signalSpec) where(i int) string { return sp.wheres[i] }
+
 func (sp *signalSpec) signal(u *compiler.Unit, T float64, N int) (lagrt.Signal, bool, error) {
 	all, anySamples := true, false
 	for i := range sp.names {
@@ -298,7 +301,7 @@ func (sp *signalSpec) signal(u *compiler.Unit, T float64, N int) (lagrt.Signal, 
 func dataGuess(v *jsonValue, what string, u *compiler.Unit, bc lagrt.BC, T float64, N int, q0, qT []float64) ([][]float64, error) {
 	coords := u.Info.Coords
 	var g guessSpec
-	where := ""
+	var where func(int) string
 	switch v.kind {
 	case jsonArray:
 		x, err := endpoint(v, what+": guess", coords)
@@ -309,6 +312,8 @@ func dataGuess(v *jsonValue, what string, u *compiler.Unit, bc lagrt.BC, T float
 		for i := range x {
 			g.exprs[i] = formatNumber(x[i])
 		}
+		line, col := v.doc.position(v.off)
+		where = prefixed(fmt.Sprintf("%s:%d:%d: %s: guess ", v.doc.path, line, col, what), coords)
 	case jsonObject:
 		sp, err := dataSignal(v, what, "guess", u, coords, N)
 		if err != nil {
@@ -318,10 +323,6 @@ func dataGuess(v *jsonValue, what string, u *compiler.Unit, bc lagrt.BC, T float
 	default:
 		return nil, v.errorf("%s: guess must be an array of %s or an object of coordinates to guesses, not %s",
 			what, plural(len(coords), "number"), v.kind)
-	}
-	if where == "" {
-		line, col := v.doc.position(v.off)
-		where = fmt.Sprintf("%s:%d:%d: %s: guess %%s", v.doc.path, line, col, what)
 	}
 	return g.trajectory(u.Model, where, coords, bc, T, N, q0, qT)
 }

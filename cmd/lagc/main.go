@@ -6,11 +6,11 @@
 //	lagc gen [-o OUT] [-pkg NAME] FILE.lag      write the generated Go file
 //	lagc check [-o OUT] [-pkg NAME] FILE.lag    exit 1 if OUT is stale
 //	lagc derive [-format text|latex] FILE.lag   print momenta and Euler–Lagrange equations
-//	lagc fmt [-w] FILE.lag                      print the canonical layout
+//	lagc fmt [-w] FILE.lag...                   print the canonical layout
 //	lagc solve FILE.lag [flags]                 find a stationary trajectory
 //	lagc grad FILE.lag [flags]                  gradient of the cost by EP, adjoint or FD
 //	lagc train [FILE.lag] [flags]               train parameters (embedded demo without FILE)
-//	lagc help [COMMAND]
+//	lagc help [COMMAND]                         the commands, or every flag of one (also lagc COMMAND -h)
 //	lagc version
 //
 // Flags may be written -name or --name, before or after FILE. In a
@@ -18,7 +18,9 @@
 // $GOPACKAGE and writes pendulum_lagrangian.go next to the source.
 //
 // Errors are printed as FILE:LINE:COL: message, all of them, and the exit
-// status is 1; no output file is written or changed on error.
+// status is 1; no output file is written or changed on error. Outputs
+// replace only regular files, never an input, and reads are capped (a
+// .lag source at 1 MiB, a data file at 256 MiB).
 package main
 
 import (

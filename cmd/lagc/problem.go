@@ -130,7 +130,7 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 			}
 		}
 		g := guessSpec{exprs: exprs}
-		if pr.Guess, err = g.trajectory(u.Model, "--guess=%s", info.Coords, pr.BC, pr.T, pr.N, pr.Q0, pr.QT); err != nil {
+		if pr.Guess, err = g.trajectory(u.Model, prefixed("--guess=", info.Coords), info.Coords, pr.BC, pr.T, pr.N, pr.Q0, pr.QT); err != nil {
 			return nil, false, err
 		}
 	}
@@ -233,7 +233,7 @@ type guessSpec struct {
 // formats the error position of an expression, given the coordinate
 // name). Coordinates without a guess take the runtime's default: the
 // straight line from q0 to qT for fixed ends, 0 for periodic problems.
-func (g *guessSpec) trajectory(m *dsl.Model, where string, coords []string, bc lagrt.BC, T float64, N int, q0, qT []float64) ([][]float64, error) {
+func (g *guessSpec) trajectory(m *dsl.Model, where func(i int) string, coords []string, bc lagrt.BC, T float64, N int, q0, qT []float64) ([][]float64, error) {
 	n := len(coords)
 	exprs := g.exprs
 	if exprs == nil {
@@ -256,7 +256,7 @@ func (g *guessSpec) trajectory(m *dsl.Model, where string, coords []string, bc l
 			case exprs[i] != "":
 				row[i] = buf[i]
 				if math.IsNaN(row[i]) || math.IsInf(row[i], 0) {
-					return nil, fmt.Errorf("%s: the guess is %g at t = %g; want finite values", fmt.Sprintf(where, coords[i]), row[i], t)
+					return nil, fmt.Errorf("%s: the guess is %g at t = %g; want finite values", where(i), row[i], t)
 				}
 			case g.samples != nil && g.samples[i] != nil:
 				row[i] = g.samples[i][k]
@@ -334,7 +334,7 @@ func signals(u *compiler.Unit, kind string, names []string, settings []string) (
 			exprs[i] = src
 		}
 	}
-	f, all, err := compileSignals(u.Model, "--"+kind+"="+"%s", names, exprs)
+	f, all, err := compileSignals(u.Model, prefixed("--"+kind+"=", names), names, exprs)
 	if err != nil {
 		return lagrt.Signal{}, false, err
 	}
@@ -342,9 +342,9 @@ func signals(u *compiler.Unit, kind string, names []string, settings []string) (
 }
 
 // compileSignals compiles one expression of t per element (empty means
-// zero) into a function safe for concurrent use. where is a format for the
-// error position prefix, given the element name.
-func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t float64, dst []float64), bool, error) {
+// zero) into a function safe for concurrent use. where(i) is the error
+// position prefix of element i.
+func compileSignals(m *dsl.Model, where func(i int) string, names, exprs []string) (func(t float64, dst []float64), bool, error) {
 	all := true
 	outs := make([]*symbolic.Node, len(names))
 	for i, src := range exprs {
@@ -353,7 +353,7 @@ func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t f
 			outs[i] = m.B.Num(0)
 			continue
 		}
-		n, err := m.Signal(fmt.Sprintf(where, names[i]), src)
+		n, err := m.Signal(where(i), src)
 		if err != nil {
 			return nil, false, err
 		}
@@ -371,6 +371,12 @@ func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t f
 		prog.Run(*r, in[:], dst)
 		pool.Put(r)
 	}, all, nil
+}
+
+// prefixed returns the error position prefix function naming element i
+// as prefix+names[i].
+func prefixed(prefix string, names []string) func(int) string {
+	return func(i int) string { return prefix + names[i] }
 }
 
 // sortedKeys returns m's keys in order.
