@@ -55,7 +55,7 @@ func demoData(u *compiler.Unit, m lagrt.Model, seed uint64) (*lagrt.Dataset, err
 	for s := 0; s < demoSamples; s++ {
 		A := 1.5 + 2.5*rng.Float64()
 		B := 2 * (rng.Float64() - 0.5)
-		f, _, err := compileSignals(u.Model, "demo %s", info.Inputs, []string{fmt.Sprintf("%.6f*cos(t) + %.6f*sin(t)", A, B)})
+		f, _, err := compileSignals(u.Model, prefixed("demo ", info.Inputs), info.Inputs, []string{fmt.Sprintf("%.6f*cos(t) + %.6f*sin(t)", A, B)})
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/lagc/lagc/compiler"
@@ -11,45 +10,26 @@ import (
 	"github.com/lagc/lagc/symbolic"
 )
 
-func init() {
-	register(&command{
-		name:  "derive",
-		usage: "derive [-format text|latex] FILE.lag",
-		help: `Derive prints the Lagrangian, the conjugate momenta p = ∂L/∂dot(q) and the
+const deriveHelp = `Derive prints the Lagrangian, the conjugate momenta p = ∂L/∂dot(q) and the
 Euler–Lagrange equations d/dt ∂L/∂dot(q) − ∂L/∂q = 0 of FILE.lag, with
-accelerations written ddot(q), as plain text or LaTeX.`,
-		run: runDerive,
-	})
-	flagSets["derive"] = func() *flag.FlagSet { fs, _ := deriveFlags(); return fs }
-	register(&command{
-		name:  "fmt",
-		usage: "fmt [-w] FILE.lag",
-		help: `Fmt prints FILE.lag in canonical layout, comments kept. With -w it rewrites
-the file instead (only if it changes).`,
-		run: runFmt,
-	})
-	flagSets["fmt"] = func() *flag.FlagSet { fs, _ := fmtFlags(); return fs }
-}
+accelerations written ddot(q), as plain text or LaTeX.`
 
-func deriveFlags() (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet("derive", flag.ContinueOnError)
+const fmtHelp = `Fmt prints each FILE.lag in canonical layout, comments kept. With -w it
+rewrites the files instead (only those that change, atomically).`
+
+func deriveSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	format := fs.String("format", "text", "output `format`: text or latex")
-	return fs, format
+	return func(c *cli, _ *flag.FlagSet, pos []string) error { return runDerive(c, *format, pos) }
 }
 
-func runDerive(c *cli, args []string) error {
-	fs, format := deriveFlags()
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+func runDerive(c *cli, format string, pos []string) error {
 	if len(pos) != 1 {
 		return usageError{"expected exactly one FILE.lag"}
 	}
-	if *format != "text" && *format != "latex" {
-		return usageError{fmt.Sprintf("unknown format %q (want text or latex)", *format)}
+	if format != "text" && format != "latex" {
+		return usageError{fmt.Sprintf("unknown format %q (want text or latex)", format)}
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readSource(pos[0])
 	if err != nil {
 		return err
 	}
@@ -59,7 +39,7 @@ func runDerive(c *cli, args []string) error {
 	}
 	m, d := u.Model, u.Deriv
 	w := c.stdout
-	if *format == "text" {
+	if format == "text" {
 		fmt.Fprintf(w, "system %s\n\nL = %s\n", m.Name, symbolic.Infix(d.Sys.L))
 		if m.C != nil {
 			fmt.Fprintf(w, "c = %s\n", symbolic.Infix(m.C))
@@ -159,23 +139,23 @@ func latexName(s string) string {
 	return out
 }
 
-func fmtFlags() (*flag.FlagSet, *bool) {
-	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
-	w := fs.Bool("w", false, "write the result to the file instead of standard output")
-	return fs, w
+func fmtSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+	write := fs.Bool("w", false, "write the result to the file instead of standard output")
+	return func(c *cli, _ *flag.FlagSet, pos []string) error { return runFmt(c, *write, pos) }
 }
 
-func runFmt(c *cli, args []string) error {
-	fs, write := fmtFlags()
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+func runFmt(c *cli, write bool, pos []string) error {
 	if len(pos) == 0 {
 		return usageError{"expected FILE.lag"}
 	}
 	for _, path := range pos {
-		data, err := os.ReadFile(path)
+		if write {
+			// Refuse what cannot be replaced before reading it.
+			if _, err := checkOutput(path); err != nil {
+				return err
+			}
+		}
+		data, err := readSource(path)
 		if err != nil {
 			return err
 		}
@@ -184,7 +164,7 @@ func runFmt(c *cli, args []string) error {
 			return err
 		}
 		out := parser.Format(f)
-		if *write {
+		if write {
 			if err := writeIfChanged(path, out); err != nil {
 				return err
 			}

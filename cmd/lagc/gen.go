@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"go/parser"
@@ -16,50 +14,44 @@ import (
 	"github.com/lagc/lagc/compiler"
 )
 
-func init() {
-	register(&command{
-		name:  "gen",
-		usage: "gen [-o OUT] [-pkg NAME] FILE.lag",
-		help: `Gen compiles FILE.lag and writes the Go file implementing it.
+const genHelp = `Gen compiles FILE.lag and writes the Go file implementing it.
 
 The package name comes from -pkg, else $GOPACKAGE (set by go generate), else
 the package clause of the Go files in the output directory. The output file
 defaults to NAME_lagrangian.go next to FILE.lag, where NAME is FILE.lag
-without its extension. The file is written atomically and only when its
-contents change; on any error nothing is written.`,
-		run: runGen,
-	})
-	register(&command{
-		name:  "check",
-		usage: "check [-o OUT] [-pkg NAME] FILE.lag",
-		help: `Check exits 0 if OUT is exactly what gen would write, else 1, naming the
-stale or missing file. Use it in CI for checked-in generated code.`,
-		run: runCheck,
-	})
-	flagSets["gen"] = func() *flag.FlagSet { fs, _, _ := genFlags("gen"); return fs }
-	flagSets["check"] = func() *flag.FlagSet { fs, _, _ := genFlags("check"); return fs }
+without its extension. The file is written atomically (a temporary file in
+the same directory, then a rename) and only when its contents change; on
+any error nothing is written. The output must be a regular file or not
+exist yet, and must not be FILE.lag itself.`
+
+const checkHelp = `Check exits 0 if OUT is exactly what gen would write, else 1, naming the
+stale or missing file. Use it in CI for checked-in generated code.`
+
+// genSetup registers the flags of gen (or check) and returns its runner.
+func genSetup(check bool) func(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+	return func(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+		out := fs.String("o", "", "output `file` (default NAME_lagrangian.go next to FILE.lag)")
+		pkg := fs.String("pkg", "", "Go package `name` (default $GOPACKAGE or the output directory's package)")
+		return func(c *cli, _ *flag.FlagSet, pos []string) error {
+			if len(pos) != 1 {
+				return usageError{"expected exactly one FILE.lag"}
+			}
+			path, code, err := generate(pos[0], *out, *pkg)
+			if err != nil {
+				return err
+			}
+			if check {
+				return checkFile(c, path, code, pos[0])
+			}
+			return writeIfChanged(path, code, pos[0])
+		}
+	}
 }
 
-func genFlags(name string) (*flag.FlagSet, *string, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	out := fs.String("o", "", "output `file` (default NAME_lagrangian.go next to FILE.lag)")
-	pkg := fs.String("pkg", "", "Go package `name` (default $GOPACKAGE or the output directory's package)")
-	return fs, out, pkg
-}
-
-// generate compiles the source named by args and returns the output path
-// and contents.
-func generate(name string, args []string) (string, []byte, error) {
-	fs, out, pkg := genFlags(name)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return "", nil, err
-	}
-	if len(pos) != 1 {
-		return "", nil, usageError{"expected exactly one FILE.lag"}
-	}
-	src := pos[0]
-	data, err := os.ReadFile(src)
+// generate compiles the source src and returns the output path and
+// contents.
+func generate(src, out, pkg string) (string, []byte, error) {
+	data, err := readSource(src)
 	if err != nil {
 		return "", nil, err
 	}
@@ -67,12 +59,21 @@ func generate(name string, args []string) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	outPath := *out
+	outPath := out
 	if outPath == "" {
 		base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))
 		outPath = filepath.Join(filepath.Dir(src), base+"_lagrangian.go")
 	}
-	pkgName := *pkg
+	// Refuse a bad output before anything else can fail on it.
+	if _, _, err := outputTarget(outPath); err != nil {
+		return "", nil, err
+	}
+	if fi, err := os.Stat(outPath); err == nil {
+		if si, err := os.Stat(src); err == nil && os.SameFile(fi, si) {
+			return "", nil, fmt.Errorf("refusing to write %s: it is the input %s", outPath, src)
+		}
+	}
+	pkgName := pkg
 	if pkgName == "" {
 		pkgName, err = packageName(filepath.Dir(outPath), outPath)
 		if err != nil {
@@ -120,63 +121,23 @@ func packageName(dir, out string) (string, error) {
 	return "", fmt.Errorf("cannot determine the Go package name for %s: use -pkg NAME or run from go generate", dir)
 }
 
-func runGen(c *cli, args []string) error {
-	path, code, err := generate("gen", args)
+// checkFile reports whether the file at path holds exactly code.
+func checkFile(c *cli, path string, code []byte, src string) error {
+	_, fi, err := outputTarget(path)
 	if err != nil {
 		return err
 	}
-	return writeIfChanged(path, code)
-}
-
-func runCheck(c *cli, args []string) error {
-	path, code, err := generate("check", args)
-	if err != nil {
-		return err
-	}
-	old, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
+	if fi == nil {
 		fmt.Fprintf(c.stderr, "lagc: %s is missing; run lagc gen (or go generate)\n", path)
 		return exitError{1}
-	case err != nil:
-		return err
-	case !bytes.Equal(old, code):
-		fmt.Fprintf(c.stderr, "lagc: %s is stale; run lagc gen (or go generate)\n", path)
-		return exitError{1}
 	}
-	return nil
-}
-
-// writeIfChanged writes data to path atomically (a temporary file in the
-// same directory, then a rename), and not at all if path already holds it.
-func writeIfChanged(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	return writeAtomic(path, data)
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	same, err := sameContents(path, code)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
+	if !same {
+		fmt.Fprintf(c.stderr, "lagc: %s is stale; run lagc gen (or go generate)\n", path)
+		return exitError{1}
 	}
 	return nil
 }

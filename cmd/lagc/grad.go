@@ -4,16 +4,13 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/lagc/lagc/lagrt"
 )
 
-func init() {
-	register(&command{
-		name:  "grad",
-		usage: "grad FILE.lag <solve flags> [--method=centered|ep|adjoint|fd] [--beta=B] [--format=json|csv]",
-		help: `Grad computes the gradient of the discrete cost C_d at the free stationary
+const gradHelp = `Grad computes the gradient of the discrete cost C_d at the free stationary
 trajectory with respect to every parameter, by Equilibrium Propagation
 (centered: (∂S/∂θ[q_β] − ∂S/∂θ[q_−β])/2β, the default; ep: the one-sided
 (∂S/∂θ[q_β] − ∂S/∂θ[q_0])/β), by the adjoint method (exact for the
@@ -23,23 +20,23 @@ be given with --target.
 
 JSON output has cost, method, beta (the nudging strength; the relative step
 for fd; 0 for adjoint), grad (parameter name to value), solves and
-iterations. CSV output has a header param,grad.`,
-		run: runGrad,
-	})
-	flagSets["grad"] = func() *flag.FlagSet {
-		fs, _, _ := gradFlags()
-		return fs
-	}
-}
+iterations. CSV output has a header param,grad.`
 
-func gradFlags() (*flag.FlagSet, *problemFlags, *gradOpts) {
-	fs := flag.NewFlagSet("grad", flag.ContinueOnError)
+func gradSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	pf := new(problemFlags)
 	pf.register(fs)
 	g := new(gradOpts)
 	fs.StringVar(&g.method, "method", "centered", "gradient `method`: centered, ep, adjoint or fd")
-	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators (default %g)", lagrt.DefaultBeta))
-	return fs, pf, g
+	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators, finite and positive (default %g)", lagrt.DefaultBeta))
+	return func(c *cli, fs *flag.FlagSet, pos []string) error { return runGrad(c, fs, pf, g, pos) }
+}
+
+// checkBeta validates a --beta given on the command line.
+func checkBeta(beta float64) error {
+	if !(beta > 0) || math.IsInf(beta, 0) {
+		return usageError{fmt.Sprintf("--beta=%g: the nudging strength must be finite and positive (default %g)", beta, lagrt.DefaultBeta)}
+	}
+	return nil
 }
 
 type gradOpts struct {
@@ -57,24 +54,21 @@ type gradJSON struct {
 	Iterations int                `json:"iterations"`
 }
 
-func runGrad(c *cli, args []string) error {
-	fs, pf, g := gradFlags()
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+func runGrad(c *cli, fs *flag.FlagSet, pf *problemFlags, g *gradOpts, pos []string) error {
 	if len(pos) != 1 {
 		return usageError{"expected exactly one FILE.lag"}
 	}
-	if pf.format != "json" && pf.format != "csv" {
-		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
+	if err := pf.check(); err != nil {
+		return err
 	}
 	method, err := lagrt.ParseMethod(g.method)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if g.beta < 0 {
-		return usageError{"--beta must be positive"}
+	if given(fs, "beta") {
+		if err := checkBeta(g.beta); err != nil {
+			return err
+		}
 	}
 	u, m, err := loadModel(pos[0])
 	if err != nil {
@@ -95,7 +89,7 @@ func runGrad(c *cli, args []string) error {
 	opt.Beta = g.beta
 	res, err := lagrt.ComputeGradient(pr, method, opt)
 	if err != nil {
-		return err
+		return cliHints(err, solveHints)
 	}
 	warnCondition(c, res.Free)
 	if pf.format == "csv" {

@@ -6,11 +6,11 @@
 //	lagc gen [-o OUT] [-pkg NAME] FILE.lag      write the generated Go file
 //	lagc check [-o OUT] [-pkg NAME] FILE.lag    exit 1 if OUT is stale
 //	lagc derive [-format text|latex] FILE.lag   print momenta and Euler–Lagrange equations
-//	lagc fmt [-w] FILE.lag                      print the canonical layout
+//	lagc fmt [-w] FILE.lag...                   print the canonical layout
 //	lagc solve FILE.lag [flags]                 find a stationary trajectory
 //	lagc grad FILE.lag [flags]                  gradient of the cost by EP, adjoint or FD
 //	lagc train [FILE.lag] [flags]               train parameters (embedded demo without FILE)
-//	lagc help [COMMAND]
+//	lagc help [COMMAND]                         the commands, or every flag of one (also lagc COMMAND -h)
 //	lagc version
 //
 // Flags may be written -name or --name, before or after FILE. In a
@@ -18,7 +18,9 @@
 // $GOPACKAGE and writes pendulum_lagrangian.go next to the source.
 //
 // Errors are printed as FILE:LINE:COL: message, all of them, and the exit
-// status is 1; no output file is written or changed on error.
+// status is 1; no output file is written or changed on error. Outputs
+// replace only regular files, never an input, and reads are capped (a
+// .lag source at 1 MiB, a data file at 256 MiB).
 package main
 
 import (
@@ -28,9 +30,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
-	"sort"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/lagc/lagc/lagrt"
 )
@@ -39,17 +42,49 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// command is one subcommand.
+// command is one subcommand: everything dispatch, "lagc help" and "lagc
+// help NAME" know about it.
 type command struct {
-	name  string
-	usage string // one line of synopsis after "lagc "
-	help  string
-	run   func(c *cli, args []string) error
+	name    string
+	summary string // one line for the command list
+	usage   string // synopsis after "lagc "
+	help    string // paragraphs for "lagc help NAME"
+	// setup registers the command's flags on fs and returns the function
+	// that runs it on the positional arguments once fs has parsed them.
+	setup func(fs *flag.FlagSet) func(c *cli, fs *flag.FlagSet, args []string) error
 }
 
+// commands is the table of subcommands, in the order "lagc help" lists
+// them. It is filled in init, as the help command refers to it.
 var commands []*command
 
-func register(c *command) { commands = append(commands, c) }
+func init() {
+	commands = []*command{
+		{name: "gen", summary: "write the Go file implementing FILE.lag",
+			usage: "gen [-o OUT] [-pkg NAME] FILE.lag", help: genHelp, setup: genSetup(false)},
+		{name: "check", summary: "exit 1 if the generated Go file is stale or missing",
+			usage: "check [-o OUT] [-pkg NAME] FILE.lag", help: checkHelp, setup: genSetup(true)},
+		{name: "derive", summary: "print the momenta and Euler–Lagrange equations",
+			usage: "derive [-format text|latex] FILE.lag", help: deriveHelp, setup: deriveSetup},
+		{name: "fmt", summary: "print (or rewrite) the canonical layout",
+			usage: "fmt [-w] FILE.lag...", help: fmtHelp, setup: fmtSetup},
+		{name: "solve", summary: "find a stationary trajectory",
+			usage: "solve FILE.lag --T=T [--bc=fixed|periodic] [--steps=N] [--q0=..] [--qT=..] [--guess=..] [--param=..] [--input=..] [--target=..] [--format=json|csv]",
+			help:  solveHelp, setup: solveSetup},
+		{name: "grad", summary: "gradient of the cost by EP, adjoint or finite differences",
+			usage: "grad FILE.lag <solve flags> [--method=centered|ep|adjoint|fd] [--beta=B] [--format=json|csv]",
+			help:  gradHelp, setup: gradSetup},
+		{name: "train", summary: "train the parameters (the embedded demo without FILE)",
+			usage: "train [FILE.lag --data=DATA.json] [--epochs=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
+			help:  trainHelp(), setup: trainSetup},
+		{name: "help", summary: "print the commands, or every flag of one",
+			usage: "help [COMMAND]", help: "Help lists the commands, or prints the usage, description and flags of COMMAND.",
+			setup: helpSetup},
+		{name: "version", summary: "print the version",
+			usage: "version", help: "Version prints the version of lagc and of the generated-code contract.",
+			setup: versionSetup},
+	}
+}
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -91,30 +126,33 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) (c
 		}
 	}()
 	if len(args) == 0 {
-		c.usage(stderr)
+		usage(stderr)
 		return 2
 	}
 	name := args[0]
-	switch strings.TrimLeft(name, "-") {
-	case "help", "h":
-		return c.help(args[1:])
-	case "version":
-		fmt.Fprintln(stdout, versionString())
-		return 0
+	switch name {
+	case "-h", "-help", "--help":
+		name = "help"
 	}
 	cmd := lookup(name)
 	if cmd == nil {
 		fmt.Fprintf(stderr, "lagc: unknown command %q\n", name)
-		c.usage(stderr)
+		usage(stderr)
 		return 2
 	}
-	err := cmd.run(c, args[1:])
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	runFn := cmd.setup(fs)
+	pos, err := parseInterleaved(fs, args[1:])
+	if err == nil {
+		err = runFn(c, fs, pos)
+	}
 	var ue usageError
 	var ee exitError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
+		printHelp(stdout, cmd)
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "lagc %s: %s\nusage: lagc %s\nrun 'lagc help %s' for details\n", cmd.name, ue.msg, cmd.usage, cmd.name)
@@ -127,82 +165,95 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) (c
 	}
 }
 
-// printError prints err; lists of positioned errors print one per line.
+// printError prints err, prefixed by "lagc: " unless its first line starts
+// with a position (FILE:LINE:COL:); lists of positioned errors print one
+// per line.
 func printError(w io.Writer, err error) {
-	msg := err.Error()
-	if !strings.Contains(msg, "\n") && !hasPosition(msg) {
+	msg := strings.TrimRight(err.Error(), "\n")
+	if !hasPosition(msg) {
 		msg = "lagc: " + msg
 	}
-	fmt.Fprintln(w, strings.TrimRight(msg, "\n"))
+	fmt.Fprintln(w, msg)
 }
 
-func hasPosition(msg string) bool {
-	i := strings.Index(msg, ":")
-	return i > 0 && strings.Contains(msg[:i], ".")
-}
+var position = regexp.MustCompile(`^[^:\n]+:[0-9]+:[0-9]+: `)
 
-func (c *cli) usage(w io.Writer) {
+func hasPosition(msg string) bool { return position.MatchString(msg) }
+
+// usage prints the list of commands.
+func usage(w io.Writer) {
 	fmt.Fprintln(w, "lagc compiles Lagrangians into Go code trained by Equilibrium Propagation.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
 	fmt.Fprintln(w)
-	cs := append([]*command(nil), commands...)
-	sort.SliceStable(cs, func(i, j int) bool { return order(cs[i].name) < order(cs[j].name) })
-	for _, cmd := range cs {
-		fmt.Fprintf(w, "\tlagc %s\n", cmd.usage)
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, cmd := range commands {
+		fmt.Fprintf(tw, "\tlagc %s\t%s\n", cmd.name, cmd.summary)
 	}
-	fmt.Fprintln(w, "\tlagc help [COMMAND]")
-	fmt.Fprintln(w, "\tlagc version")
+	tw.Flush()
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Flags may be written -name or --name, before or after FILE.")
+	fmt.Fprintln(w, "Run 'lagc help COMMAND' (or lagc COMMAND -h) for the usage and every flag of a command.")
 }
 
-func order(name string) int {
-	for i, n := range []string{"gen", "check", "derive", "fmt", "solve", "grad", "train"} {
-		if n == name {
-			return i
-		}
-	}
-	return 100
-}
-
-func (c *cli) help(args []string) int {
-	if len(args) == 0 {
-		c.usage(c.stdout)
-		return 0
-	}
-	cmd := lookup(args[0])
-	if cmd == nil {
-		fmt.Fprintf(c.stderr, "lagc help: unknown command %q\n", args[0])
-		return 2
-	}
-	fmt.Fprintf(c.stdout, "usage: lagc %s\n\n%s\n", cmd.usage, strings.TrimSpace(cmd.help))
-	fs := cmd.flags()
-	if fs != nil {
-		fmt.Fprintln(c.stdout, "\nFlags:")
-		fs.SetOutput(c.stdout)
+// printHelp prints the usage, description and flags of cmd.
+func printHelp(w io.Writer, cmd *command) {
+	fmt.Fprintf(w, "usage: lagc %s\n\n%s\n", cmd.usage, strings.TrimSpace(cmd.help))
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	cmd.setup(fs)
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
-	return 0
 }
 
-// flags returns the command's flag set for help output, by running its
-// flag constructor with no arguments.
-func (cmd *command) flags() *flag.FlagSet {
-	if f, ok := flagSets[cmd.name]; ok {
-		return f()
+func helpSetup(*flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+	return func(c *cli, _ *flag.FlagSet, args []string) error {
+		switch len(args) {
+		case 0:
+			usage(c.stdout)
+			return nil
+		case 1:
+			cmd := lookup(args[0])
+			if cmd == nil {
+				return usageError{fmt.Sprintf("unknown command %q", args[0])}
+			}
+			printHelp(c.stdout, cmd)
+			return nil
+		}
+		return usageError{"expected at most one COMMAND"}
 	}
-	return nil
 }
 
-// flagSets maps a command name to a constructor of its (unbound) flags,
-// for help output.
-var flagSets = map[string]func() *flag.FlagSet{}
+func versionSetup(*flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+	return func(c *cli, _ *flag.FlagSet, args []string) error {
+		if len(args) != 0 {
+			return usageError{"expected no arguments"}
+		}
+		fmt.Fprintln(c.stdout, versionString())
+		return nil
+	}
+}
+
+// given reports whether the flag name was set on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			found = true
+		}
+	})
+	return found
+}
 
 // parseInterleaved parses flags that may appear before or after positional
 // arguments, returning the positional ones.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"math"
@@ -60,7 +61,7 @@ func plotLoss(path string, res *lagrt.TrainResult) error {
 	line.Color = palette[0]
 	line.Width = vg.Points(1.5)
 	p.Add(line, plotter.NewGrid())
-	return p.Save(16*vg.Centimeter, 10*vg.Centimeter, path)
+	return savePlot(p, 16*vg.Centimeter, 10*vg.Centimeter, path)
 }
 
 var palette = []color.Color{
@@ -156,5 +157,19 @@ func plotSample(path string, m lagrt.Model, data *lagrt.Dataset, i int, initial,
 		}
 	}
 	p.Legend.ThumbnailWidth = vg.Points(20)
-	return p.Save(18*vg.Centimeter, 11*vg.Centimeter, path)
+	return savePlot(p, 18*vg.Centimeter, 11*vg.Centimeter, path)
+}
+
+// savePlot renders p as a PNG and writes it atomically to path, which,
+// like every output of lagc, must be a regular file or not exist.
+func savePlot(p *plot.Plot, w, h vg.Length, path string) error {
+	wt, err := p.WriterTo(w, h, "png")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
 }

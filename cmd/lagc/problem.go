@@ -3,7 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +32,7 @@ type problemFlags struct {
 	T       float64
 	steps   int
 	q0, qT  string
-	guess   string
+	guess   multiFlag
 	params  multiFlag
 	inputs  multiFlag
 	targets multiFlag
@@ -48,19 +48,40 @@ func (pf *problemFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&pf.steps, "steps", 100, "number of time steps N")
 	fs.StringVar(&pf.q0, "q0", "", "initial coordinates q(0), comma separated in declaration order (fixed)")
 	fs.StringVar(&pf.qT, "qT", "", "final coordinates q(T), comma separated (fixed)")
-	fs.StringVar(&pf.guess, "guess", "", "initial guess: constant coordinates, comma separated (default: the straight line for fixed, q = 0 for periodic)")
+	fs.Var(&pf.guess, "guess", "initial guess: constant coordinates, comma separated, or `name=expr` in t for one coordinate "+
+		"(x[1]=expr for one element, x=expr for all); repeatable (default: the straight line for fixed, q = 0 for periodic)")
 	fs.Var(&pf.params, "param", "set a parameter: `name=value` (every element of an array) or k[2]=value; repeatable")
 	fs.Var(&pf.inputs, "input", "input signal `name=expr` in t, e.g. u=0.5*cos(2*t); repeatable; unset inputs are 0")
 	fs.Var(&pf.targets, "target", "target signal `name=expr` in t, e.g. y=0.2*sin(3*t); repeatable")
 	fs.StringVar(&pf.format, "format", "json", "output `format`: json or csv")
-	fs.Float64Var(&pf.tol, "tol", 0, "Newton tolerance on the relative correction (default lagrt.DefaultTol)")
-	fs.IntVar(&pf.maxIter, "maxiter", 0, "maximum Newton iterations (default lagrt.DefaultMaxIter)")
+	fs.Float64Var(&pf.tol, "tol", lagrt.DefaultTol, "Newton tolerance on the relative correction, in (0, 1)")
+	fs.IntVar(&pf.maxIter, "maxiter", lagrt.DefaultMaxIter, "maximum Newton iterations")
 	fs.BoolVar(&pf.noCont, "no-continuation", false, "do not fall back to continuation in the horizon when Newton stalls")
+}
+
+// check validates the numeric flags.
+func (pf *problemFlags) check() error {
+	if pf.format != "json" && pf.format != "csv" {
+		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
+	}
+	if !(pf.T > 0) || math.IsInf(pf.T, 0) {
+		return usageError{"--T must be given, finite and positive"}
+	}
+	if pf.steps < 2 || pf.steps > maxSteps {
+		return usageError{fmt.Sprintf("--steps must be between 2 and %d", maxSteps)}
+	}
+	if !(pf.tol > 0 && pf.tol < 1) {
+		return usageError{fmt.Sprintf("--tol=%g: the tolerance must be a number between 0 and 1, exclusive (default %g)", pf.tol, lagrt.DefaultTol)}
+	}
+	if pf.maxIter < 1 {
+		return usageError{fmt.Sprintf("--maxiter=%d: must be at least 1 (default %d)", pf.maxIter, lagrt.DefaultMaxIter)}
+	}
+	return nil
 }
 
 // loadModel compiles a .lag file for the interpreter.
 func loadModel(path string) (*compiler.Unit, lagrt.Model, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSource(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,16 +105,13 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 	default:
 		return nil, false, usageError{fmt.Sprintf("--bc=%q: want fixed or periodic", pf.bc)}
 	}
-	if !(pf.T > 0) {
-		return nil, false, usageError{"--T must be given and positive"}
-	}
-	if pf.steps < 2 || pf.steps > maxSteps {
-		return nil, false, usageError{fmt.Sprintf("--steps must be between 2 and %d", maxSteps)}
+	if err := pf.check(); err != nil {
+		return nil, false, err
 	}
 	if pr.BC == lagrt.Fixed {
 		if pf.q0 == "" || pf.qT == "" {
-			return nil, false, fmt.Errorf("fixed boundary conditions need --q0 and --qT (%d values each: %s)",
-				info.N(), strings.Join(info.Coords, ","))
+			return nil, false, fmt.Errorf("fixed boundary conditions need --q0 and --qT (%s each: %s)",
+				plural(info.N(), "value"), strings.Join(info.Coords, ","))
 		}
 		if pr.Q0, err = parseVector("q0", pf.q0, info.Coords); err != nil {
 			return nil, false, err
@@ -104,14 +122,16 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 	} else if pf.q0 != "" || pf.qT != "" {
 		return nil, false, fmt.Errorf("--q0 and --qT are for fixed boundary conditions; periodic problems have none")
 	}
-	if pf.guess != "" {
-		g, err := parseVector("guess", pf.guess, info.Coords)
-		if err != nil {
-			return nil, false, err
+	if len(pf.guess) > 0 {
+		exprs := make([]string, info.N())
+		for _, s := range pf.guess {
+			if err := guessSetting(s, info.Coords, exprs); err != nil {
+				return nil, false, err
+			}
 		}
-		pr.Guess = make([][]float64, pf.steps+1)
-		for k := range pr.Guess {
-			pr.Guess[k] = g
+		g := guessSpec{exprs: exprs}
+		if pr.Guess, err = g.trajectory(u.Model, prefixed("--guess=", info.Coords), info.Coords, pr.BC, pr.T, pr.N, pr.Q0, pr.QT); err != nil {
+			return nil, false, err
 		}
 	}
 	if pr.Theta, err = parseParams(info, pf.params); err != nil {
@@ -134,11 +154,19 @@ func (pf *problemFlags) options() *lagrt.Options {
 	return &lagrt.Options{Tol: pf.tol, MaxIter: pf.maxIter, NoContinuation: pf.noCont}
 }
 
-// parseVector parses n comma-separated numbers.
+// plural returns "1 value" or "n values".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// parseVector parses n comma-separated finite numbers.
 func parseVector(flagName, s string, names []string) ([]float64, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != len(names) {
-		return nil, fmt.Errorf("--%s has %d values, want %d (%s)", flagName, len(parts), len(names), strings.Join(names, ","))
+		return nil, fmt.Errorf("--%s has %s, want %d (%s)", flagName, plural(len(parts), "value"), len(names), strings.Join(names, ","))
 	}
 	v := make([]float64, len(parts))
 	for i, p := range parts {
@@ -146,9 +174,100 @@ func parseVector(flagName, s string, names []string) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--%s: value %d (%s): %q is not a number", flagName, i+1, names[i], p)
 		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("--%s: value %d (%s) is %s; want a finite number", flagName, i+1, names[i], strings.TrimSpace(p))
+		}
 		v[i] = x
 	}
 	return v, nil
+}
+
+// guessSetting applies one --guess value to exprs (one expression of t
+// per coordinate): a comma-separated list of constants for every
+// coordinate, or name=expr for one coordinate or every element of an
+// array.
+func guessSetting(s string, coords, exprs []string) error {
+	name, src, ok := strings.Cut(s, "=")
+	if !ok {
+		v, err := parseVector("guess", s, coords)
+		if err != nil {
+			return err
+		}
+		for i, x := range v {
+			exprs[i] = formatNumber(x)
+		}
+		return nil
+	}
+	name = strings.TrimSpace(name)
+	idx := elements(coords, name)
+	if len(idx) == 0 {
+		return fmt.Errorf("--guess=%s: unknown coordinate %q (coordinates: %s)", s, name, list(coords))
+	}
+	if strings.TrimSpace(src) == "" {
+		return fmt.Errorf("--guess=%s: want name=expression", s)
+	}
+	for _, i := range idx {
+		exprs[i] = src
+	}
+	return nil
+}
+
+// formatNumber writes a finite number in the .lag syntax.
+func formatNumber(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if x < 0 {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// guessSpec describes an initial guess per coordinate: an expression of t
+// (exprs[i] != ""), samples on the grid (samples[i] != nil, N+1 values),
+// or neither, which means the default guess for that coordinate.
+type guessSpec struct {
+	exprs   []string
+	samples [][]float64
+}
+
+// trajectory builds the guess as N+1 rows on the grid t_k = kT/N (where
+// formats the error position of an expression, given the coordinate
+// name). Coordinates without a guess take the runtime's default: the
+// straight line from q0 to qT for fixed ends, 0 for periodic problems.
+func (g *guessSpec) trajectory(m *dsl.Model, where func(i int) string, coords []string, bc lagrt.BC, T float64, N int, q0, qT []float64) ([][]float64, error) {
+	n := len(coords)
+	exprs := g.exprs
+	if exprs == nil {
+		exprs = make([]string, n)
+	}
+	f, _, err := compileSignals(m, where, coords, exprs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]float64, N+1)
+	buf := make([]float64, n)
+	for k := range rows {
+		t := T * float64(k) / float64(N)
+		if f != nil {
+			f(t, buf)
+		}
+		row := make([]float64, n)
+		for i := range row {
+			switch {
+			case exprs[i] != "":
+				row[i] = buf[i]
+				if math.IsNaN(row[i]) || math.IsInf(row[i], 0) {
+					return nil, fmt.Errorf("%s: the guess is %g at t = %g; want finite values", where(i), row[i], t)
+				}
+			case g.samples != nil && g.samples[i] != nil:
+				row[i] = g.samples[i][k]
+			case bc == lagrt.Fixed && len(q0) == n && len(qT) == n:
+				s := float64(k) / float64(N)
+				row[i] = (1-s)*q0[i] + s*qT[i]
+			}
+		}
+		rows[k] = row
+	}
+	return rows, nil
 }
 
 // elements returns the indices into names matched by name: the element
@@ -179,6 +298,9 @@ func parseParams(info *lagrt.Info, settings []string) ([]float64, error) {
 		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 		if err != nil {
 			return nil, fmt.Errorf("--param=%s: %q is not a number", s, val)
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("--param=%s: want a finite number", s)
 		}
 		for _, i := range idx {
 			theta[i] = x
@@ -212,7 +334,7 @@ func signals(u *compiler.Unit, kind string, names []string, settings []string) (
 			exprs[i] = src
 		}
 	}
-	f, all, err := compileSignals(u.Model, "--"+kind+"="+"%s", names, exprs)
+	f, all, err := compileSignals(u.Model, prefixed("--"+kind+"=", names), names, exprs)
 	if err != nil {
 		return lagrt.Signal{}, false, err
 	}
@@ -220,9 +342,9 @@ func signals(u *compiler.Unit, kind string, names []string, settings []string) (
 }
 
 // compileSignals compiles one expression of t per element (empty means
-// zero) into a function safe for concurrent use. where is a format for the
-// error position prefix, given the element name.
-func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t float64, dst []float64), bool, error) {
+// zero) into a function safe for concurrent use. where(i) is the error
+// position prefix of element i.
+func compileSignals(m *dsl.Model, where func(i int) string, names, exprs []string) (func(t float64, dst []float64), bool, error) {
 	all := true
 	outs := make([]*symbolic.Node, len(names))
 	for i, src := range exprs {
@@ -231,7 +353,7 @@ func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t f
 			outs[i] = m.B.Num(0)
 			continue
 		}
-		n, err := m.Signal(fmt.Sprintf(where, names[i]), src)
+		n, err := m.Signal(where(i), src)
 		if err != nil {
 			return nil, false, err
 		}
@@ -249,6 +371,12 @@ func compileSignals(m *dsl.Model, where string, names, exprs []string) (func(t f
 		prog.Run(*r, in[:], dst)
 		pool.Put(r)
 	}, all, nil
+}
+
+// prefixed returns the error position prefix function naming element i
+// as prefix+names[i].
+func prefixed(prefix string, names []string) func(int) string {
+	return func(i int) string { return prefix + names[i] }
 }
 
 // sortedKeys returns m's keys in order.

@@ -13,16 +13,15 @@ import (
 	"github.com/lagc/lagc/lagrt"
 )
 
-func init() {
-	register(&command{
-		name:  "solve",
-		usage: "solve FILE.lag --T=T [--bc=fixed|periodic] [--steps=N] [--q0=..] [--qT=..] [--param=..] [--input=..] [--target=..] [--format=json|csv]",
-		help: `Solve finds a stationary trajectory of the midpoint discrete action of
+const solveHelp = `Solve finds a stationary trajectory of the midpoint discrete action of
 FILE.lag (interpreted) by Newton's method on the discrete Euler–Lagrange
 equations, and prints it.
 
 Vectors are comma separated in declaration order, array coordinates
-expanded in index order. --param=name=value sets a scalar parameter or
+expanded in index order. --guess takes such a vector of constants, or
+name=expr for one coordinate (an expression of t, as for signals; x=expr
+sets every element of an array, x[1]=expr one); coordinates without a guess
+start from the straight line between the ends (fixed) or from 0 (periodic). --param=name=value sets a scalar parameter or
 every element of an array, --param=k[2]=value one element. Signals are
 expressions in t in the .lag syntax and may use the model's constants:
 --input=u=0.5*cos(2*t). Unset inputs are zero.
@@ -37,14 +36,12 @@ header t,<coords>,p_<coords> and one row per time.
 
 A solve that does not converge, a singular Hessian (a conjugate point, or
 the time-shift zero mode of an autonomous periodic problem) and NaN are
-errors with exit status 1 and a message saying what to try.`,
-		run: runSolve,
-	})
-	flagSets["solve"] = func() *flag.FlagSet {
-		fs := flag.NewFlagSet("solve", flag.ContinueOnError)
-		new(problemFlags).register(fs)
-		return fs
-	}
+errors with exit status 1 and a message saying what to try.`
+
+func solveSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
+	pf := new(problemFlags)
+	pf.register(fs)
+	return func(c *cli, _ *flag.FlagSet, pos []string) error { return runSolve(c, pf, pos) }
 }
 
 type solveJSON struct {
@@ -63,19 +60,12 @@ type solveJSON struct {
 	DSdTheta     map[string]float64 `json:"dSdtheta"`
 }
 
-func runSolve(c *cli, args []string) error {
-	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
-	var pf problemFlags
-	pf.register(fs)
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
+func runSolve(c *cli, pf *problemFlags, pos []string) error {
 	if len(pos) != 1 {
 		return usageError{"expected exactly one FILE.lag"}
 	}
-	if pf.format != "json" && pf.format != "csv" {
-		return usageError{fmt.Sprintf("--format=%q: want json or csv", pf.format)}
+	if err := pf.check(); err != nil {
+		return err
 	}
 	u, m, err := loadModel(pos[0])
 	if err != nil {
@@ -87,7 +77,7 @@ func runSolve(c *cli, args []string) error {
 	}
 	sol, err := lagrt.Solve(pr, pf.options())
 	if err != nil {
-		return err
+		return cliHints(err, solveHints)
 	}
 	warnCondition(c, sol)
 	info := m.Info()

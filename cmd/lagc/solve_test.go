@@ -99,7 +99,7 @@ func TestSolveErrors(t *testing.T) {
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0,1", "--qT=0"}, "--q0 has 2 values, want 1 (q)", 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--q0=0", "--qT=0"}, "--T must be given", 2},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=0", "--steps=100000000"}, "--steps must be between 2 and 10000000", 2},
-		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=nan"}, "fixed ends contain NaN or Inf", 1},
+		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=nan"}, "--qT: value 1 (q) is nan; want a finite number", 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--param=zz=3"}, `unknown parameter "zz" (parameters: m, k)`, 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--param=k=x"}, `"x" is not a number`, 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--target=z=t"}, `unknown target "z"`, 1},
@@ -136,7 +136,7 @@ func TestSolveGuess(t *testing.T) {
 		t.Errorf("guess r = 1: exit %d, %s", code, stderr)
 	}
 	_, stderr, code = lagc(t, append(args, "--guess=1")...)
-	if code != 1 || !strings.Contains(stderr, "--guess has 1 values, want 2 (r,φ)") {
+	if code != 1 || !strings.Contains(stderr, "--guess has 1 value, want 2 (r,φ)") {
 		t.Errorf("short guess: exit %d, %s", code, stderr)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,11 +22,16 @@ import (
 	"github.com/lagc/lagc/lagrt"
 )
 
-func init() {
-	register(&command{
-		name:  "train",
-		usage: "train [FILE.lag] [--data=DATA.json] [--epochs=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
-		help: `Train fits the parameters of FILE.lag to the samples in DATA.json by
+// Defaults of train.
+const (
+	defaultEpochs = 200
+	adamLR        = 0.05
+	sgdLR         = 0.01
+	sgdMomentum   = 0.9
+)
+
+func trainHelp() string {
+	return fmt.Sprintf(`Train fits the parameters of FILE.lag to the samples in DATA.json by
 gradient descent on the mean discrete cost, with gradients from
 Equilibrium Propagation (centered by default: a free solve and two gently
 nudged ones per sample), the one-sided estimator (ep) or the adjoint method.
@@ -33,19 +39,20 @@ Samples are solved in parallel; results do not depend on --workers.
 
 Without FILE it trains the embedded demo: a driven chain of three Duffing
 oscillators with periodic boundary conditions whose stiffnesses and
-couplings learn to reproduce the waveforms of a teacher network, on eight
-random drives drawn with --seed.
+couplings learn to reproduce the waveforms of a teacher network, on %d
+random drives drawn with --seed, for %d epochs unless --epochs says
+otherwise. --epochs=0 only evaluates the loss at the initial parameters.
 
 Progress (epoch, loss, gradient norm, elapsed time, estimated time left) is
 updated in place on a terminal and printed as lines otherwise. --out writes
-the parameters as JSON (name to value) atomically, also when interrupted
-with Ctrl-C; --init resumes from such a file. --history writes a CSV with
-header epoch,loss,grad_norm,elapsed_s,<parameters>. --plot writes PNG
-pictures into DIR: the loss curve and, for the first samples, the trained
-trajectories against their targets.`,
-		run: runTrain,
-	})
-	flagSets["train"] = func() *flag.FlagSet { fs, _ := trainFlags(); return fs }
+the parameters as JSON (name to value) atomically at the end, also when
+interrupted with Ctrl-C; --init resumes from such a file. --history writes
+a CSV with header epoch,loss,grad_norm,elapsed_s,<parameters>. Both are
+checked before training starts (they must be regular files or not exist,
+in a directory that accepts new files) and written only when there is
+something to write. --plot writes PNG pictures into DIR: the loss curve
+and, for the first samples, the trained trajectories against their
+targets.`, demoSamples, demoEpochs)
 }
 
 type trainOpts struct {
@@ -57,61 +64,93 @@ type trainOpts struct {
 	quiet                                             bool
 }
 
-func trainFlags() (*flag.FlagSet, *trainOpts) {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	o := new(trainOpts)
 	fs.StringVar(&o.data, "data", "", "training data `file` (JSON; see the README); required with FILE")
-	fs.IntVar(&o.epochs, "epochs", 0, "number of epochs, one full-batch step each (default 200; demo 150)")
-	fs.Float64Var(&o.lr, "lr", 0, "learning rate (default 0.05 for adam, 0.01 for sgd)")
+	fs.IntVar(&o.epochs, "epochs", 0, fmt.Sprintf("number of epochs, one full-batch step each; 0 only evaluates the loss (default %d; demo %d)", defaultEpochs, demoEpochs))
+	fs.Float64Var(&o.lr, "lr", 0, fmt.Sprintf("learning rate, positive (default %g for adam, %g for sgd)", adamLR, sgdLR))
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
-	fs.Float64Var(&o.momentum, "momentum", 0.9, "momentum of sgd")
+	fs.Float64Var(&o.momentum, "momentum", sgdMomentum, "momentum of sgd, in [0, 1)")
 	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly)")
-	fs.Float64Var(&o.beta, "beta", 0, fmt.Sprintf("nudging strength β of EP (default %g)", lagrt.DefaultBeta))
-	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines (default GOMAXPROCS)")
+	fs.Float64Var(&o.beta, "beta", 0, fmt.Sprintf("nudging strength β of EP, positive (default %g)", lagrt.DefaultBeta))
+	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines; 0 means GOMAXPROCS")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
-	fs.Float64Var(&o.jitter, "jitter", 0, "perturb the initial parameters by this relative random amount")
+	fs.Float64Var(&o.jitter, "jitter", 0, "perturb the initial parameters by this relative random amount (≥ 0)")
 	fs.StringVar(&o.init, "init", "", "initial parameters `file` (JSON from --out)")
 	fs.Var(&o.params, "param", "set an initial parameter `name=value`; repeatable")
 	fs.Var(&o.freeze, "freeze", "keep parameter `name` (or a whole array) fixed; repeatable")
 	fs.Float64Var(&o.clip, "clip", 0, "clip the gradient to this Euclidean norm (0: off)")
-	fs.Float64Var(&o.targetLoss, "target-loss", 0, "stop early once the loss is at most this")
+	fs.Float64Var(&o.targetLoss, "target-loss", 0, "stop early once the loss is at most this (0: off)")
 	fs.StringVar(&o.out, "out", "", "write the trained parameters to this JSON `file`")
 	fs.StringVar(&o.history, "history", "", "write the loss history to this CSV `file`")
 	fs.StringVar(&o.plot, "plot", "", "write PNG pictures into this `directory`")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress output")
-	return fs, o
+	return func(c *cli, fs *flag.FlagSet, pos []string) error { return runTrain(c, fs, o, pos) }
 }
 
-func runTrain(c *cli, args []string) error {
-	fs, o := trainFlags()
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
+// check validates the numeric flags of train and fills in the defaults
+// that depend on other flags.
+func (o *trainOpts) check(fs *flag.FlagSet, demo bool) error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case !given(fs, "epochs"):
+		o.epochs = defaultEpochs
+		if demo {
+			o.epochs = demoEpochs
+		}
+	case o.epochs < 0:
+		return usageError{fmt.Sprintf("--epochs=%d: must not be negative (0 only evaluates the loss)", o.epochs)}
 	}
+	if given(fs, "lr") {
+		if !(o.lr > 0) || !finite(o.lr) {
+			return usageError{fmt.Sprintf("--lr=%g: the learning rate must be finite and positive", o.lr)}
+		}
+	} else if o.optimizer == "sgd" {
+		o.lr = sgdLR
+	} else {
+		o.lr = adamLR
+	}
+	if given(fs, "beta") {
+		if err := checkBeta(o.beta); err != nil {
+			return err
+		}
+	}
+	if !(o.momentum >= 0 && o.momentum < 1) {
+		return usageError{fmt.Sprintf("--momentum=%g: must be at least 0 and less than 1", o.momentum)}
+	}
+	if o.workers < 0 {
+		return usageError{fmt.Sprintf("--workers=%d: must not be negative (0 means GOMAXPROCS)", o.workers)}
+	}
+	if !(o.jitter >= 0) || !finite(o.jitter) {
+		return usageError{fmt.Sprintf("--jitter=%g: must be a finite number ≥ 0", o.jitter)}
+	}
+	if !(o.clip >= 0) || !finite(o.clip) {
+		return usageError{fmt.Sprintf("--clip=%g: must be a finite norm ≥ 0 (0 turns clipping off)", o.clip)}
+	}
+	if !(o.targetLoss >= 0) || !finite(o.targetLoss) {
+		return usageError{fmt.Sprintf("--target-loss=%g: must be a finite number ≥ 0 (0 turns it off)", o.targetLoss)}
+	}
+	return nil
+}
+
+func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	if len(pos) > 1 {
 		return usageError{"expected at most one FILE.lag"}
 	}
+	demo := len(pos) == 0
 	method, err := lagrt.ParseMethod(o.method)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	var optim lagrt.Optimizer
-	switch o.optimizer {
-	case "adam":
-		if o.lr == 0 {
-			o.lr = 0.05
-		}
-		optim = lagrt.NewAdam(o.lr)
-	case "sgd":
-		if o.lr == 0 {
-			o.lr = 0.01
-		}
-		optim = lagrt.NewSGD(o.lr, o.momentum)
-	default:
+	if o.optimizer != "adam" && o.optimizer != "sgd" {
 		return usageError{fmt.Sprintf("--optimizer=%q: want adam or sgd", o.optimizer)}
 	}
-	if o.lr < 0 || o.beta < 0 || o.epochs < 0 {
-		return usageError{"--lr, --beta and --epochs must not be negative"}
+	if err := o.check(fs, demo); err != nil {
+		return err
+	}
+	var optim lagrt.Optimizer = lagrt.NewAdam(o.lr)
+	if o.optimizer == "sgd" {
+		optim = lagrt.NewSGD(o.lr, o.momentum)
 	}
 
 	var (
@@ -120,10 +159,19 @@ func runTrain(c *cli, args []string) error {
 		data *lagrt.Dataset
 		name string
 	)
-	if len(pos) == 0 {
+	if demo {
 		if o.data != "" {
 			return usageError{"--data needs FILE.lag"}
 		}
+	} else if o.data == "" {
+		return usageError{"--data=DATA.json is required with FILE.lag"}
+	}
+	// Check the outputs before spending time on anything else. Nothing
+	// is created until there is something to write.
+	if err := o.checkOutputs(pos); err != nil {
+		return err
+	}
+	if demo {
 		name = "demo"
 		if u, m, err = loadDemo(); err != nil {
 			return err
@@ -131,14 +179,8 @@ func runTrain(c *cli, args []string) error {
 		if data, err = demoData(u, m, o.seed); err != nil {
 			return err
 		}
-		if o.epochs == 0 {
-			o.epochs = demoEpochs
-		}
 	} else {
 		name = pos[0]
-		if o.data == "" {
-			return usageError{"--data=DATA.json is required with FILE.lag"}
-		}
 		if u, m, err = loadModel(pos[0]); err != nil {
 			return err
 		}
@@ -146,28 +188,21 @@ func runTrain(c *cli, args []string) error {
 			return err
 		}
 	}
-	if o.epochs == 0 {
-		o.epochs = 200
-	}
 	info := m.Info()
 	theta, err := initialParams(info, o)
 	if err != nil {
 		return err
 	}
-	// Check output paths before spending time on training.
-	for _, p := range []string{o.out, o.history} {
-		if p != "" {
-			if err := checkWritable(p); err != nil {
-				return err
-			}
-		}
-	}
 
 	ctx, stop := signal.NotifyContext(c.ctx, os.Interrupt)
 	defer stop()
 	prog := newProgress(c.stderr, o.epochs, o.quiet)
-	fmt.Fprintf(prog.w, "training %s: %d parameters, %d samples, %s gradients, %s, %d epochs\n",
-		name, info.P(), len(data.Samples), method, optim.Name(), o.epochs)
+	what := fmt.Sprintf("%d epochs", o.epochs)
+	if o.epochs == 0 {
+		what = "no epochs (evaluating the loss only)"
+	}
+	fmt.Fprintf(prog.w, "training %s: %s, %s, %s gradients, %s, %s\n",
+		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), method, optim.Name(), what)
 	initial := append([]float64(nil), theta...)
 	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
 		Method:     method,
@@ -183,45 +218,52 @@ func runTrain(c *cli, args []string) error {
 	})
 	prog.done()
 	if res == nil {
-		return err
+		return cliHints(err, trainHints)
 	}
 	stopped := errors.Is(err, lagrt.ErrStopped)
-	// Whatever happened, save what we have.
-	if o.out != "" {
-		if werr := writeParams(o.out, info, res.Theta); werr != nil {
+	// Save what there is: the result of a complete run, or the last good
+	// parameters after at least one step.
+	saved := false
+	if err == nil || res.Steps > 0 {
+		if werr := o.save(c, info, res); werr != nil {
 			return werr
 		}
-	}
-	if o.history != "" {
-		if werr := writeHistory(o.history, info, res.History); werr != nil {
-			return werr
-		}
+		saved = o.out != ""
 	}
 	if err != nil {
 		if stopped {
-			fmt.Fprintf(c.stderr, "lagc: training interrupted after %d steps; loss %.4g", res.Steps, res.Loss)
-			if o.out != "" {
+			fmt.Fprintf(c.stderr, "lagc: training interrupted after %s; loss %.4g", plural(res.Steps, "step"), res.Loss)
+			switch {
+			case saved:
 				fmt.Fprintf(c.stderr, "; parameters saved to %s (resume with --init=%s)", o.out, o.out)
+			case o.out != "":
+				fmt.Fprintf(c.stderr, "; no step was taken, so %s was not written", o.out)
 			}
 			fmt.Fprintln(c.stderr)
 			return exitError{130}
 		}
-		if o.out != "" {
-			fmt.Fprintf(c.stderr, "lagc: the last good parameters were saved to %s\n", o.out)
+		return trainFailure(c, o, res, saved, err)
+	}
+	if o.epochs == 0 {
+		fmt.Fprintf(c.stdout, "loss %.4g at the initial parameters (no epochs: evaluation only), %s\n",
+			res.Loss, res.Elapsed.Round(time.Millisecond))
+	} else {
+		first := math.NaN()
+		if len(res.History) > 0 {
+			first = res.History[0].Loss
 		}
-		return fmt.Errorf("%w\ntry a smaller --lr, --clip, or more --steps in the data", err)
+		fmt.Fprintf(c.stdout, "loss %.4g -> %.4g%s in %s, %s\n",
+			first, res.Loss, lossChange(first, res.Loss), plural(res.Steps, "epoch"), res.Elapsed.Round(time.Millisecond))
 	}
-	first := math.NaN()
-	if len(res.History) > 0 {
-		first = res.History[0].Loss
-	}
-	fmt.Fprintf(c.stdout, "loss %.4g -> %.4g (%.3gx lower) in %d epochs, %s\n",
-		first, res.Loss, first/res.Loss, res.Steps, res.Elapsed.Round(time.Millisecond))
 	var teacher map[string]float64
-	if len(pos) == 0 {
+	if demo {
 		teacher = demoTeacher
 	}
-	printParams(c.stdout, info, initial, res.Theta, teacher)
+	after := res.Theta
+	if o.epochs == 0 {
+		after = nil
+	}
+	printParams(c.stdout, info, initial, after, teacher)
 	if o.plot != "" {
 		if err := writePlots(o.plot, m, data, initial, res); err != nil {
 			return err
@@ -231,24 +273,125 @@ func runTrain(c *cli, args []string) error {
 	return nil
 }
 
+// checkOutputs checks --out, --history and --plot before training.
+func (o *trainOpts) checkOutputs(pos []string) error {
+	inputs := append([]string{o.data, o.init}, pos...)
+	for _, p := range []string{o.out, o.history} {
+		if p == "" {
+			continue
+		}
+		if _, err := checkOutput(p, inputs...); err != nil {
+			return err
+		}
+	}
+	if o.out != "" && o.history != "" && sameFile(o.out, o.history) {
+		return usageError{fmt.Sprintf("--out and --history name the same file %s", o.out)}
+	}
+	if o.plot != "" {
+		if fi, err := os.Stat(o.plot); err == nil && !fi.IsDir() {
+			return fmt.Errorf("--plot=%s: not a directory", o.plot)
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name the same file, existing or not.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	if err1 == nil && err2 == nil {
+		return os.SameFile(fa, fb)
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
+}
+
+// save writes --out and --history. If the parameters cannot be written,
+// they are printed on standard error instead, so that the run is not lost.
+func (o *trainOpts) save(c *cli, info *lagrt.Info, res *lagrt.TrainResult) error {
+	var errs []error
+	if o.out != "" {
+		js := paramsJSON(info, res.Theta)
+		if err := writeAtomic(o.out, js); err != nil {
+			fmt.Fprintf(c.stderr, "lagc: %v\nlagc: the parameters, which could not be saved, are:\n%s", err, js)
+			errs = append(errs, fmt.Errorf("the parameters were not saved to %s (they are printed above)", o.out))
+		}
+	}
+	if o.history != "" {
+		if err := writeHistory(o.history, info, res.History); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// trainFailure reports a failed run and what to try.
+func trainFailure(c *cli, o *trainOpts, res *lagrt.TrainResult, saved bool, err error) error {
+	var se *lagrt.SampleError
+	isSample := errors.As(err, &se)
+	var hint string
+	switch {
+	case res.Steps == 0 && isSample:
+		hint = "the sample fails at the initial parameters, before any step: check its data, give it a \"guess\", " +
+			"or start from other parameters (--init, --param)"
+	case isSample:
+		hint = fmt.Sprintf("the sample failed after %s: try a smaller --lr (here %g), --clip, or more steps in the data",
+			plural(res.Steps, "step"), o.lr)
+	}
+	switch {
+	case saved:
+		fmt.Fprintf(c.stderr, "lagc: the last good parameters (after %s) were saved to %s\n", plural(res.Steps, "step"), o.out)
+	case o.out != "":
+		fmt.Fprintf(c.stderr, "lagc: no step was taken, so %s was not written\n", o.out)
+	}
+	err = cliHints(err, trainHints)
+	if hint != "" {
+		return fmt.Errorf("%w\n%s", err, hint)
+	}
+	return err
+}
+
+// lossChange describes how the loss changed, for the summary line.
+func lossChange(first, last float64) string {
+	switch {
+	case math.IsNaN(first) || math.IsNaN(last):
+		return ""
+	case first == last:
+		return " (unchanged)"
+	case last == 0:
+		return " (to exactly zero)"
+	case first == 0:
+		return " (up from exactly zero)"
+	case last < first:
+		return fmt.Sprintf(" (%.3gx lower)", first/last)
+	}
+	return fmt.Sprintf(" (%.3gx higher)", last/first)
+}
+
 // initialParams combines defaults, --init, --param and --jitter.
 func initialParams(info *lagrt.Info, o *trainOpts) ([]float64, error) {
 	theta := append([]float64(nil), info.Defaults...)
 	if o.init != "" {
-		raw, err := os.ReadFile(o.init)
+		raw, err := readLimited(o.init, maxParamsBytes, "parameters file")
 		if err != nil {
 			return nil, err
 		}
-		var vals map[string]float64
-		if err := json.Unmarshal(raw, &vals); err != nil {
-			return nil, fmt.Errorf("%s: %v (want an object of parameter names to numbers)", o.init, err)
+		root, err := parseJSON(o.init, raw)
+		if err != nil {
+			return nil, err
 		}
-		for _, name := range sortedKeys(vals) {
-			i := lagrt.Index(info.Params, name)
+		if root.kind != jsonObject {
+			return nil, root.errorf("want an object of parameter names to numbers, not %s", root.kind)
+		}
+		for _, f := range root.fields {
+			i := lagrt.Index(info.Params, f.key)
 			if i < 0 {
-				return nil, fmt.Errorf("%s: unknown parameter %q (parameters: %s)", o.init, name, list(info.Params))
+				return nil, root.doc.errorf(f.keyOff, "unknown parameter %q (parameters: %s)", f.key, list(info.Params))
 			}
-			theta[i] = vals[name]
+			if theta[i], err = f.val.number(fmt.Sprintf("parameter %q", f.key)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(o.params) > 0 {
@@ -269,16 +412,8 @@ func initialParams(info *lagrt.Info, o *trainOpts) ([]float64, error) {
 	return theta, nil
 }
 
-func checkWritable(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	return f.Close()
-}
-
-// writeParams writes name → value JSON atomically.
-func writeParams(path string, info *lagrt.Info, theta []float64) error {
+// paramsJSON formats parameters as name → value JSON, in model order.
+func paramsJSON(info *lagrt.Info, theta []float64) []byte {
 	var b strings.Builder
 	b.WriteString("{\n")
 	for i, name := range info.Params {
@@ -290,7 +425,7 @@ func writeParams(path string, info *lagrt.Info, theta []float64) error {
 		b.WriteByte('\n')
 	}
 	b.WriteString("}\n")
-	return writeAtomic(path, []byte(b.String()))
+	return []byte(b.String())
 }
 
 func writeHistory(path string, info *lagrt.Info, hist []lagrt.EpochStats) error {
@@ -309,15 +444,19 @@ func writeHistory(path string, info *lagrt.Info, hist []lagrt.EpochStats) error 
 	return writeAtomic(path, []byte(b.String()))
 }
 
-// printParams lists the parameters before and after training, and the
-// values that generated the data when they are known (the demo).
+// printParams lists the parameters before and after training (only
+// before if after is nil), and the values that generated the data when
+// they are known (the demo).
 func printParams(w io.Writer, info *lagrt.Info, before, after []float64, teacher map[string]float64) {
 	width := 0
 	for _, n := range info.Params {
 		width = max(width, len([]rune(n)))
 	}
 	for i, n := range info.Params {
-		line := fmt.Sprintf("  %-*s %10.5g -> %-10.5g", width, n, before[i], after[i])
+		line := fmt.Sprintf("  %-*s %10.5g", width, n, before[i])
+		if after != nil {
+			line += fmt.Sprintf(" -> %-10.5g", after[i])
+		}
 		if v, ok := teacher[n]; ok {
 			line += fmt.Sprintf(" (teacher %g)", v)
 		}

@@ -114,7 +114,7 @@ func TestTrainData(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ data, want string }{
 		{`{"samples": []}`, "no samples"},
-		{`{"T": 1, "steps": 10, "samples": [{"q0": [0]}]}`, "sample 0: fixed boundary conditions need q0 and qT with 1 values each (q)"},
+		{`{"T": 1, "steps": 10, "samples": [{"q0": [0]}]}`, "sample 0: fixed boundary conditions need q0 and qT with 1 value each (q)"},
 		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"target": {"z": "t"}}]}`, `sample 0: unknown target "z"`},
 		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"target": {"y": [1, 2]}}]}`, `has 2 samples, want steps+1 = 11`},
 		{`{"T": 1, "steps": 10, "bc": "periodic", "samples": [{"input": {"u": "t"}}]}`, `every target needs a signal (y)`},

@@ -1,0 +1,55 @@
+package main
+
+import "strings"
+
+// The runtime's messages suggest fixes in terms of its Go API
+// (Problem.Guess, Options.NoContinuation, ClipNorm). On the command line
+// they should name the flags and data fields that do the same; these
+// replacers translate them, longest phrases first.
+var (
+	solveHints = strings.NewReplacer(
+		"give a guess (Problem.Guess)", "give a guess (--guess)",
+		"give Problem.Guess", "give an initial guess with --guess",
+		"Problem.Guess", "--guess",
+		"(see Options.NoContinuation)", "(off with --no-continuation)",
+		"Options.NoContinuation", "--no-continuation",
+		"Options.MaxIter", "--maxiter",
+		"Options.Tol", "--tol",
+		"Options.Beta", "--beta",
+		"more iterations,", "more iterations (--maxiter),",
+	)
+	trainHints = strings.NewReplacer(
+		"give a guess (Problem.Guess)", `give the sample a "guess" in the data file`,
+		"give Problem.Guess", `give the sample a "guess" in the data file`,
+		"Problem.Guess", `the sample's "guess"`,
+		"(see Options.NoContinuation) ", "",
+		"try a smaller learning rate or set ClipNorm", "try a smaller --lr or --clip",
+		"set ClipNorm", "set --clip",
+		"ClipNorm", "--clip",
+		"Options.MaxIter", "--maxiter",
+		"Options.Beta", "--beta",
+		"TrainOptions.Epochs", "--epochs",
+	)
+)
+
+// hintedError is an error whose message has been translated for the
+// command line; it unwraps to the original.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (e *hintedError) Error() string { return e.msg }
+func (e *hintedError) Unwrap() error { return e.err }
+
+// cliHints translates the API names in err's message with r.
+func cliHints(err error, r *strings.Replacer) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if t := r.Replace(msg); t != msg {
+		return &hintedError{t, err}
+	}
+	return err
+}
