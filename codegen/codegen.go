@@ -647,9 +647,19 @@ func (g *gen) familyDoc() {
 		g.p("//\tc = ", m.CostSrc)
 	}
 	g.p("//")
-	g.p("// Its sums stay loops; every derivative is scattered from the terms'")
-	g.p("// bodies to the elements their indices name. lagc derive prints the")
-	g.p("// Euler–Lagrange equations for a generic index.")
+	g.p("// Its sums stay loops: every derivative is scattered from the terms'")
+	g.p("// bodies to the elements their indices name. Euler–Lagrange equations")
+	g.p("// d/dt ∂L/∂dot(q) − ∂L/∂q = 0 for a generic element ([cond] restricts a")
+	g.p("// term to the elements where cond holds):")
+	for _, eq := range g.u.Equations() {
+		g.p("//")
+		for _, line := range strings.Split(strings.TrimRight(eq.String(), "\n"), "\n") {
+			if len(line) > maxDocLen {
+				line = line[:maxDocLen] + " …"
+			}
+			g.p("//\t", line)
+		}
+	}
 }
 
 // usedInputs reports which input symbols the program's outputs reference.

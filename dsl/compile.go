@@ -142,7 +142,7 @@ func newChecker(filename string, b *symbolic.Builder, m *Model, opt Options) *ch
 	if m == nil {
 		m = &Model{B: b, Slots: map[*symbolic.Node]*Slot{}, display: map[*symbolic.Node]string{}}
 	}
-	return &checker{
+	c := &checker{
 		filename:  filename,
 		seen:      map[parser.Error]bool{},
 		later:     map[string]parser.Pos{},
@@ -157,6 +157,10 @@ func newChecker(filename string, b *symbolic.Builder, m *Model, opt Options) *ch
 		velOf:     map[*symbolic.Node]*symbolic.Node{},
 		dotSum:    map[*symbolic.Node]*symbolic.Node{},
 	}
+	if m.c == nil {
+		m.c = c
+	}
+	return c
 }
 
 // errorf records an error, dropping exact duplicates.

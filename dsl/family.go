@@ -98,7 +98,9 @@ func (a Affine) Subst(env map[string]Affine) Affine {
 
 // String formats a with display names (loop variables lose their "#n"
 // suffix): "i+1", "2*i-j", "N-1-i" with N folded, "3".
-func (a Affine) String() string {
+func (a Affine) String() string { return a.format(true) }
+
+func (a Affine) format(display bool) string {
 	var sb strings.Builder
 	for i, v := range a.Vars {
 		c := a.Coefs[i]
@@ -112,7 +114,10 @@ func (a Affine) String() string {
 		case c != 1:
 			sb.WriteString(strconv.Itoa(c) + "*")
 		}
-		sb.WriteString(DisplayVar(v))
+		if display {
+			v = DisplayVar(v)
+		}
+		sb.WriteString(v)
 	}
 	switch {
 	case len(a.Vars) == 0:
@@ -213,10 +218,7 @@ func (c *checker) arraySlot(ent *entity, idx []Affine, vel bool) *symbolic.Node 
 	parts := make([]string, len(idx))
 	for k, a := range idx {
 		flat = flat.Scale(ent.dims[k]).Add(a, 1)
-		parts[k] = a.String()
-		if !a.IsConst() {
-			parts[k] = a.key()
-		}
+		parts[k] = a.format(false)
 	}
 	var kind SlotKind
 	switch ent.kind {
@@ -233,10 +235,11 @@ func (c *checker) arraySlot(ent *entity, idx []Affine, vel bool) *symbolic.Node 
 		kind = SlotTarget
 	}
 	disp := ent.name + "[" + strings.Join(displayIdx(idx), "][") + "]"
+	name := ent.name + "[" + strings.Join(parts, "][") + "]"
 	if vel {
-		disp = "dot(" + disp + ")"
+		disp, name = "dot("+disp+")", "dot("+name+")"
 	}
-	n := c.slotSym(disp+"\x00"+strings.Join(parts, ";"), Slot{Kind: kind, Flat: flat.Add(ConstAffine(ent.offset), 1)})
+	n := c.slotSym(name, Slot{Kind: kind, Flat: flat.Add(ConstAffine(ent.offset), 1)})
 	c.m.display[n] = disp
 	return n
 }
@@ -264,6 +267,9 @@ func (c *checker) velocityOf(q *symbolic.Node) *symbolic.Node {
 	s := c.m.Slots[q]
 	name := "dot(" + q.Name() + ")"
 	v := c.slotSym(name, Slot{Kind: SlotVel, Flat: s.Flat})
+	if r := c.slotRef[q]; r != nil && c.slotRef[v] == nil {
+		c.slotRef[v] = r
+	}
 	c.m.display[v] = "dot(" + c.m.Display(q) + ")"
 	c.velOf[q] = v
 	return v
@@ -713,4 +719,64 @@ func EnumLoops(loops []Loop, f func(val func(v string) int) bool) bool {
 		return true
 	}
 	return rec(0)
+}
+
+// Subst replaces loop variables in e by affine functions of other
+// variables (new variable names need no declaration): slots move to the
+// substituted indices. It serves derivations for a generic index, such as
+// the Euler–Lagrange equation of x[k].
+func (m *Model) Subst(e *symbolic.Node, env map[string]Affine) *symbolic.Node {
+	return m.c.subst(e, env)
+}
+
+// VelocityOf returns the velocity symbol of a coordinate symbol (nil if q
+// is not one).
+func (m *Model) VelocityOf(q *symbolic.Node) *symbolic.Node { return m.c.velOf[q] }
+
+// Ref returns the symbol of element idx of the coordinate, parameter,
+// input or target array name (nil if there is none).
+func (m *Model) Ref(name string, idx []Affine) *symbolic.Node {
+	ent := m.c.names[name]
+	if ent == nil || len(ent.dims) != len(idx) || ent.kind == eConst || ent.kind == eLet {
+		return nil
+	}
+	return m.c.ref(ent, idx, false)
+}
+
+// Indices returns the array a coordinate, velocity, parameter, input or
+// target symbol belongs to and its index per dimension.
+func (m *Model) Indices(s *symbolic.Node) (array string, idx []Affine, ok bool) {
+	if r := m.c.slotRef[s]; r != nil {
+		return r.ent.name, r.idx, true
+	}
+	sl := m.Slots[s]
+	if sl == nil || !sl.Flat.IsConst() {
+		return "", nil, false
+	}
+	var decls []Decl
+	switch sl.Kind {
+	case SlotCoord, SlotVel:
+		decls = m.Coords
+	case SlotParam:
+		decls = m.Params
+	case SlotInput:
+		decls = m.Inputs
+	case SlotTarget:
+		decls = m.Targets
+	default:
+		return "", nil, false
+	}
+	for _, d := range decls {
+		i := sl.Flat.Const - d.Offset
+		if i < 0 || i >= d.Len() {
+			continue
+		}
+		idx = make([]Affine, len(d.Dims))
+		for k := len(d.Dims) - 1; k >= 0; k-- {
+			idx[k] = ConstAffine(i % d.Dims[k])
+			i /= d.Dims[k]
+		}
+		return d.Name, idx, true
+	}
+	return "", nil, false
 }

@@ -42,6 +42,8 @@ type Model struct {
 	Slots map[*symbolic.Node]*Slot
 	// display holds the source spelling of slot symbols.
 	display map[*symbolic.Node]string
+	// c is the checker that lowered the model, kept for Subst.
+	c *checker
 
 	// Scalar reports whether every sum was unrolled (no term has loops)
 	// and the model is small; then L and C are the Lagrangian and the

@@ -39,6 +39,9 @@ func runDerive(c *cli, format string, pos []string) error {
 	}
 	m, d := u.Model, u.Deriv
 	w := c.stdout
+	if d == nil {
+		return deriveFamilies(w, u, format)
+	}
 	if format == "text" {
 		fmt.Fprintf(w, "system %s\n\nL = %s\n", m.Name, symbolic.Infix(d.Sys.L))
 		if m.C != nil {

@@ -26,9 +26,26 @@ const (
 //
 //	c = sum(j in 0..C-1, 0.5*x[R-1][j]^2)
 //
-// Its sums stay loops; every derivative is scattered from the terms'
-// bodies to the elements their indices name. lagc derive prints the
-// Euler–Lagrange equations for a generic index.
+// Its sums stay loops: every derivative is scattered from the terms'
+// bodies to the elements their indices name. Euler–Lagrange equations
+// d/dt ∂L/∂dot(q) − ∂L/∂q = 0 for a generic element ([cond] restricts a
+// term to the elements where cond holds):
+//
+//	x[k1][k2], k1 = 0..3, k2 = 0..19:
+//	    [k1 = 0] (x[0][k2] + ddot(x[0][k2])*m + k[0][k2]*x[0][k2] - x[1][k2])
+//	  + [k1 = 1] (2*x[1][k2] - x[0][k2] + ddot(x[1][k2])*m + k[1][k2]*x[1][k2] - x[2][k2])
+//	  + [k1 = 2] (2*x[2][k2] - x[1][k2] + ddot(x[2][k2])*m + k[2][k2]*x[2][k2] - x[3][k2])
+//	  + [k1 = 3] (x[3][k2] - x[2][k2] + ddot(x[3][k2])*m + k[3][k2]*x[3][k2])
+//	  + [k1 = 0 && k2 >= 1] (x[0][k2] - x[0][k2-1])
+//	  + [k1 = 0 && k2 <= 18] (x[0][k2] - x[0][k2+1])
+//	  + [k1 = 1 && k2 >= 1] (x[1][k2] - x[1][k2-1])
+//	  + [k1 = 1 && k2 <= 18] (x[1][k2] - x[1][k2+1])
+//	  + [k1 = 2 && k2 >= 1] (x[2][k2] - x[2][k2-1])
+//	  + [k1 = 2 && k2 <= 18] (x[2][k2] - x[2][k2+1])
+//	  + [k1 = 3 && k2 >= 1] (x[3][k2] - x[3][k2-1])
+//	  + [k1 = 3 && k2 <= 18] (x[3][k2] - x[3][k2+1])
+//	  + [k1 = 0 && k2 = 0] (-u)
+//	  = 0
 type Lattice struct{}
 
 var _ lagrt.Model = Lattice{}

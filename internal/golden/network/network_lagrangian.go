@@ -27,9 +27,17 @@ const (
 //
 //	c = 0.5*(x[N-1] - y)^2
 //
-// Its sums stay loops; every derivative is scattered from the terms'
-// bodies to the elements their indices name. lagc derive prints the
-// Euler–Lagrange equations for a generic index.
+// Its sums stay loops: every derivative is scattered from the terms'
+// bodies to the elements their indices name. Euler–Lagrange equations
+// d/dt ∂L/∂dot(q) − ∂L/∂q = 0 for a generic element ([cond] restricts a
+// term to the elements where cond holds):
+//
+//	x[k], k = 0..19:
+//	    ddot(x[k]) + 0.1*x[k]^3 + k[k]*x[k]
+//	  + Σ_{j=0..19} (-0.5*W[k][j]*x[j])
+//	  + Σ_{i=0..19} (-0.5*W[i][k]*x[i])
+//	  + [k = 0] (-u)
+//	  = 0
 type Network struct{}
 
 var _ lagrt.Model = Network{}

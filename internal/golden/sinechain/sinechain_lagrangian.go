@@ -27,9 +27,16 @@ const (
 //
 //	c = sum(i in 0..N-1, 0.5*(th[i] - y[i])^2)
 //
-// Its sums stay loops; every derivative is scattered from the terms'
-// bodies to the elements their indices name. lagc derive prints the
-// Euler–Lagrange equations for a generic index.
+// Its sums stay loops: every derivative is scattered from the terms'
+// bodies to the elements their indices name. Euler–Lagrange equations
+// d/dt ∂L/∂dot(q) − ∂L/∂q = 0 for a generic element ([cond] restricts a
+// term to the elements where cond holds):
+//
+//	th[k], k = 0..23:
+//	    ddot(th[k])*m[k] - u[k]*cos(t*w) + sin(th[k])
+//	  + [k >= 1] (c[k-1]*sin(th[k] - th[k-1]))
+//	  + [k <= 22] (-c[k]*sin(th[k+1] - th[k]))
+//	  = 0
 type SineChain struct{}
 
 var _ lagrt.Model = SineChain{}
