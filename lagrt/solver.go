@@ -680,8 +680,8 @@ func (s *Solver) SolveNudged(dst *Solution, pr *Problem, beta float64, warm *Sol
 	if warm == nil {
 		s.guess()
 	} else {
-		if len(warm.Q) != s.N+1 || len(warm.Q[0]) != s.n {
-			return fmt.Errorf("%w: warm start has %d rows of %d, want %d of %d", ErrProblem, len(warm.Q), len(warm.Q[0]), s.N+1, s.n)
+		if err := s.checkWarm(warm); err != nil {
+			return err
 		}
 		for k, row := range warm.Q {
 			copy(s.q[k*s.n:], row)
