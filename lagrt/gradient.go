@@ -10,12 +10,13 @@ import (
 type Method int
 
 const (
-	// EPOneSided is Equilibrium Propagation with the one-sided
-	// estimator (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β: one nudged solve, bias O(β).
-	EPOneSided Method = iota
 	// EPCentered is Equilibrium Propagation with the centered estimator
 	// (∂S_β/∂θ[q_β] − ∂S_−β/∂θ[q_−β])/(2β): two nudged solves, bias O(β²).
-	EPCentered
+	// It is the zero value, the default of Evaluator and TrainOptions.
+	EPCentered Method = iota
+	// EPOneSided is Equilibrium Propagation with the one-sided
+	// estimator (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β: one nudged solve, bias O(β).
+	EPOneSided
 	// Adjoint solves H λ = ∇_q C_d with the free Hessian factorisation and
 	// returns ∂C_d/∂θ − λᵀ ∂²S_d/∂q∂θ: exact up to round-off.
 	Adjoint
@@ -24,9 +25,9 @@ const (
 	FiniteDiff
 )
 
-var methodNames = [...]string{"ep", "centered", "adjoint", "fd"}
+var methodNames = [...]string{"centered", "ep", "adjoint", "fd"}
 
-// String returns "ep", "centered", "adjoint" or "fd".
+// String returns "centered", "ep", "adjoint" or "fd".
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {
 		return methodNames[m]
@@ -79,7 +80,7 @@ func ComputeGradient(pr *Problem, m Method, opt *Options) (*Gradient, error) {
 // the centered one). The nudged solves start from the free solution and
 // reuse its Hessian factorisation (see Solver.SolveNudged).
 func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) error {
-	if m < EPOneSided || m > FiniteDiff {
+	if m < EPCentered || m > FiniteDiff {
 		return fmt.Errorf("%w: unknown gradient method %v", ErrProblem, m)
 	}
 	if pr != nil && pr.Model != nil && !pr.Model.Info().HasCost {

@@ -136,7 +136,7 @@ type Evaluation struct {
 type Evaluator struct {
 	Model  Model    // the model, shared by the workers
 	Data   *Dataset // the samples; not modified
-	Method Method   // gradient estimator (the zero value is EPOneSided)
+	Method Method   // gradient estimator (the zero value is EPCentered)
 	Solver *Options // solver and estimator options (nil: defaults)
 	// Workers is the number of goroutines solving samples, each with its
 	// own Solver (0: GOMAXPROCS; never more than the number of samples).
@@ -200,7 +200,7 @@ func (e *Evaluator) check(theta []float64) ([]float64, error) {
 	if e.Data == nil || len(e.Data.Samples) == 0 {
 		return nil, fmt.Errorf("%w: %s: empty dataset", ErrProblem, info.Name)
 	}
-	if e.Method < EPOneSided || e.Method > FiniteDiff {
+	if e.Method < EPCentered || e.Method > FiniteDiff {
 		return nil, fmt.Errorf("%w: unknown gradient method %v", ErrProblem, e.Method)
 	}
 	if theta == nil {
@@ -384,11 +384,13 @@ func LossGrad(ctx context.Context, m Model, data *Dataset, theta []float64, meth
 // TrainOptions configures Train. A nil *TrainOptions and zero fields mean
 // the defaults documented on each field.
 type TrainOptions struct {
-	// Method is the gradient estimator (the zero value is EPOneSided).
+	// Method is the gradient estimator (the zero value is EPCentered,
+	// as for the lagc command).
 	Method Method
 	// Solver holds the solver and estimator options (nil: defaults).
 	Solver *Options
-	// Optimizer updates the parameters (nil: NewAdam(DefaultLearningRate)).
+	// Optimizer updates the parameters (nil: NewAdam(DefaultLearningRate),
+	// that is Adam with learning rate 0.05, as for the lagc command).
 	// Train uses it as it is, state included.
 	Optimizer Optimizer
 	// Epochs is the number of optimisation steps, each on the full
