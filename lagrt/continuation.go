@@ -146,9 +146,9 @@ func (s *Solver) startGuess() {
 // fraction solved, or minus the smallest one tried if none was) and why
 // it stopped.
 func (s *Solver) contFailed(err0 error, lam float64, last error) error {
-	msg := fmt.Sprintf("continuation in the horizon (see Options.NoContinuation) then reached T = %.4g of %g", lam*s.pr.T, s.pr.T)
+	msg := fmt.Sprintf("continuation in the horizon then reached T = %.4g of %g", lam*s.pr.T, s.pr.T)
 	if lam < 0 {
-		msg = fmt.Sprintf("continuation in the horizon (see Options.NoContinuation) then failed already at T = %.4g", -lam*s.pr.T)
+		msg = fmt.Sprintf("continuation in the horizon then failed already at T = %.4g", -lam*s.pr.T)
 	}
 	if last != nil {
 		m := last.Error()
@@ -159,7 +159,7 @@ func (s *Solver) contFailed(err0 error, lam float64, last error) error {
 	}
 	if s.bc == Periodic {
 		msg += "; for an undamped driven system the solution sought may lie on a branch (e.g. the large in-phase " +
-			"response of a hardening oscillator) that no path from rest reaches: give Problem.Guess"
+			"response of a hardening oscillator) that no path from rest reaches: give an initial guess near it"
 	}
 	return fmt.Errorf("%w; %s", err0, msg)
 }

@@ -393,6 +393,9 @@ func (s *Solver) singular(iter int, rc float64) error {
 	if iter > 0 {
 		where = fmt.Sprintf("at Newton iteration %d", iter)
 	}
+	if err := s.singularKinetic(where, rc); err != nil {
+		return err
+	}
 	if s.bc == Fixed {
 		return fmt.Errorf("%w: reciprocal condition number %.3g %s (fixed ends, T = %g, N = %d): "+
 			"T is probably at or near a conjugate point (for an oscillator of frequency ω, T = π/ω, 2π/ω, …); "+
@@ -531,7 +534,7 @@ func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
 		if bad || !finite(s.qbar) || !finite(s.vv) {
 			hint := "the Newton step left the model's domain: try a better guess, a weaker drive or more steps"
 			if iter == 0 {
-				hint = "the initial guess is outside the model's domain (a division by zero, the log or square root of a negative number…): give a guess (Problem.Guess) or other boundary values"
+				hint = "the initial guess is outside the model's domain (a division by zero, the log or square root of a negative number…): give an initial guess or other boundary values"
 			}
 			return fmt.Errorf("%w: model evaluation at step %d (t = %g, q = %.4g, v = %.4g) at Newton iteration %d; %s",
 				ErrNaN, k, s.pt.T, s.qbar, s.vv, iter, hint)

@@ -583,7 +583,7 @@ func Train(ctx context.Context, m Model, data *Dataset, theta0 []float64, opt *T
 		}
 		if !finite(theta) {
 			return finish(fmt.Errorf("%w: %s: the %s step of epoch %d made the parameters NaN or Inf (gradient norm %.3g); "+
-				"try a smaller learning rate or set ClipNorm", ErrNaN, info.Name, optim.Name(), epoch, st.GradNorm))
+				"try a smaller learning rate or clip the gradient norm", ErrNaN, info.Name, optim.Name(), epoch, st.GradNorm))
 		}
 		res.Steps++
 	}
