@@ -21,7 +21,9 @@ var (
 	ErrSingular = errors.New("runtime: singular Hessian")
 	// ErrNaN: the model produced NaN or Inf.
 	ErrNaN = errors.New("runtime: NaN or Inf")
-	// ErrProblem: the Problem is malformed (sizes, horizon, step count).
+	// ErrProblem: the Problem is malformed (sizes, horizon, step count),
+	// or an explicit β is too small for an EP estimate to rise above
+	// round-off.
 	ErrProblem = errors.New("runtime: invalid problem")
 )
 
@@ -107,8 +109,11 @@ type Options struct {
 	// MaxIter bounds the Newton iterations of one solve (default
 	// DefaultMaxIter).
 	MaxIter int
-	// Beta is the nudging strength β of the EP estimators (default
-	// DefaultBeta). It must be positive.
+	// Beta is the nudging strength β of the EP estimators. Zero (or
+	// negative) chooses it from the problem's scale (see "Choice of β"
+	// in the package documentation); an explicit β below that choice is
+	// refused with ErrProblem when the estimate would be lost in
+	// round-off.
 	Beta float64
 	// FDStep is the relative step of the finite-difference gradient: θ_j
 	// moves by ±FDStep·max(1, |θ_j|) (default DefaultFDStep).
@@ -127,7 +132,7 @@ const (
 	DefaultTol      = 1e-10
 	DefaultGradTol  = 1e-7
 	DefaultMaxIter  = 50
-	DefaultBeta     = 1e-4
+	DefaultBeta     = 1e-4 // fallback of the scale-aware β when ∇_q C_d = 0
 	DefaultFDStep   = 1e-5
 	DefaultMinRCond = 1e-13
 )

@@ -59,6 +59,8 @@ type Solver struct {
 	dSfree, dCfree []float64
 	pbuf           []float64
 
+	ep epState // EP noise check (beta.go)
+
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
 	cqa, cqb   []float64 // the last two members solved
