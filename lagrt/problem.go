@@ -125,6 +125,11 @@ type Options struct {
 	// (see "Convergence and globalisation" in the package documentation):
 	// a free solve then fails as soon as plain damped Newton does.
 	NoContinuation bool
+	// NoErrorEstimate disables the a-posteriori estimate of the
+	// discretisation error of free solves (Solution.ErrorEstimate, see
+	// "Discretisation error" in the package documentation). Evaluator and
+	// Train disable it unless asked for.
+	NoErrorEstimate bool
 }
 
 // Defaults of Options.
@@ -141,11 +146,11 @@ const (
 type settings struct {
 	tol, gradTol, beta, fdStep, minRCond float64
 	maxIter                              int
-	noCont                               bool
+	noCont, noErrEst                     bool
 }
 
 func (o *Options) settings() settings {
-	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false}
+	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false, false}
 	if o == nil {
 		return s
 	}
@@ -168,6 +173,7 @@ func (o *Options) settings() settings {
 		s.maxIter = o.MaxIter
 	}
 	s.noCont = o.NoContinuation
+	s.noErrEst = o.NoErrorEstimate
 	return s
 }
 
@@ -197,6 +203,13 @@ type Solution struct {
 	// Hessian at the solution (0 when it was not estimated, as for
 	// nudged solves that reuse the free factorisation).
 	RCond float64
+	// ErrorEstimate estimates the discretisation error of a free
+	// solution (zero for nudged solves and with Options.NoErrorEstimate).
+	ErrorEstimate ErrorEstimate
+	// Warnings lists conditions that do not prevent a solution but make
+	// it suspect, such as a large discretisation error; nil or empty when
+	// there are none.
+	Warnings []string
 	// Continuation is the number of problems a free solve solved by
 	// continuation in the horizon after plain damped Newton failed,
 	// the problem asked for included; 0 when plain Newton sufficed.

@@ -59,7 +59,8 @@ type Solver struct {
 	dSfree, dCfree []float64
 	pbuf           []float64
 
-	ep epState // EP noise check (beta.go)
+	ep  epState    // EP noise check (beta.go)
+	est *estimator // discretisation error estimate (errest.go)
 
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
@@ -625,6 +626,7 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 	dst.Residual = s.rInf / s.h
 	dst.Correction = s.lastCorr
 	dst.RCond = rc
+	dst.ErrorEstimate, dst.Warnings = ErrorEstimate{}, dst.Warnings[:0]
 }
 
 // Solve finds a stationary trajectory of the free discrete action S_d of
@@ -652,6 +654,7 @@ func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
 	s.saveFree()
 	s.fill(dst, 0, it, s.lastRC)
 	dst.Continuation = steps
+	s.estimateError(dst)
 	return nil
 }
 

@@ -87,6 +87,9 @@ func TestTrainDeterministicWorkers(t *testing.T) {
 		if len(res.History) != 4 || res.Steps != 4 {
 			t.Fatalf("workers=%d: %d epochs, %d steps", w, len(res.History), res.Steps)
 		}
+		if len(res.Warnings) != 0 {
+			t.Errorf("workers=%d: warnings %q", w, res.Warnings)
+		}
 		if ref == nil {
 			ref = res
 			t.Logf("losses %.6g → %.6g", res.History[0].Loss, res.Loss)
@@ -171,6 +174,9 @@ func TestTrainOscillatorRecoversTeacher(t *testing.T) {
 		}
 		l0 := res.History[0].Loss
 		t.Logf("loss %.3g → %.3g, θ = %v, %d solves, %d iterations, %v", l0, res.Loss, res.Theta, res.Solves, res.Iterations, res.Elapsed)
+		if len(res.Warnings) != 0 {
+			t.Errorf("smooth training reports %q", res.Warnings)
+		}
 		if !(res.Loss*100 <= l0) {
 			t.Errorf("loss fell from %.3g to %.3g only", l0, res.Loss)
 		}
@@ -517,5 +523,25 @@ func TestTrainDefaults(t *testing.T) {
 	var g lagrt.Gradient
 	if ev.Method != lagrt.EPCentered || g.Method != lagrt.EPCentered || lagrt.Method(0).String() != "centered" {
 		t.Errorf("zero Method is %v", lagrt.Method(0))
+	}
+}
+
+// The discretisation error estimate is off in training unless asked for;
+// then its warnings are reported per sample.
+func TestTrainErrorEstimate(t *testing.T) {
+	data := &lagrt.Dataset{T: 1.2, N: 100, Samples: []lagrt.Sample{
+		{Q0: []float64{0.1}, QT: []float64{0.2}, Target: lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.1 }}},
+	}}
+	m := lagrttest.NewOscillator(1, 1e4) // ωh = 1.2
+	for _, on := range []bool{false, true} {
+		res, err := lagrt.Train(context.Background(), m, data, nil, &lagrt.TrainOptions{Epochs: 2, Frozen: []string{"m"}, ErrorEstimate: on})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("error estimate %v: %d warnings", on, len(res.Warnings))
+		if on != (len(res.Warnings) == 6 && strings.HasPrefix(res.Warnings[0], "epoch 1: sample 0: under-resolved time scale")) ||
+			on != (len(res.History[0].Warnings) > 0) {
+			t.Errorf("error estimate %v: warnings %q", on, res.Warnings)
+		}
 	}
 }
