@@ -75,7 +75,9 @@
 //     parameters and per-step signal values, so only h = λT/N changes and
 //     a trajectory of one member maps onto the next row by row.
 //   - P(λ₀), λ₀ = 1/16 (halved down to 1/1024 if needed), is solved by
-//     damped Newton from the straight line (rest for periodic problems):
+//     damped Newton from Problem.Guess if given (row by row, so that the
+//     path starts on the branch the guess selects), otherwise from the
+//     straight line (rest for periodic problems):
 //     for short horizons the kinetic term, of order 1/h, dominates the
 //     Hessian and the straight line is nearly the solution.
 //   - λ then steps to 1, each member started from the secant
