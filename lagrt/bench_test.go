@@ -3,6 +3,7 @@ package lagrt_test
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lagc/lagc/lagrt"
@@ -32,16 +33,22 @@ func pendulumProblem(N int) *lagrt.Problem {
 	return pr
 }
 
-func benchSolve(b *testing.B, pr *lagrt.Problem) {
+// noEst keeps the solver benchmarks comparable across versions: the
+// discretisation error estimate is measured by BenchmarkErrorEstimate.
+var noEst = &lagrt.Options{NoErrorEstimate: true}
+
+func benchSolve(b *testing.B, pr *lagrt.Problem) { benchSolveOpt(b, pr, noEst) }
+
+func benchSolveOpt(b *testing.B, pr *lagrt.Problem, opt *lagrt.Options) {
 	var s lagrt.Solver
 	var sol lagrt.Solution
-	if err := s.Solve(&sol, pr, nil); err != nil {
+	if err := s.Solve(&sol, pr, opt); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if err := s.Solve(&sol, pr, nil); err != nil {
+		if err := s.Solve(&sol, pr, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -51,13 +58,13 @@ func benchSolve(b *testing.B, pr *lagrt.Problem) {
 func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
 	var s lagrt.Solver
 	var g lagrt.Gradient
-	if err := s.Gradient(&g, pr, m, nil); err != nil {
+	if err := s.Gradient(&g, pr, m, noEst); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if err := s.Gradient(&g, pr, m, nil); err != nil {
+		if err := s.Gradient(&g, pr, m, noEst); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -105,4 +112,42 @@ func benchGrads(b *testing.B, m lagrt.Method) {
 	for _, n := range []int{1, 16} {
 		b.Run(fmt.Sprintf("P=%d", 2*n), func(b *testing.B) { benchGrad(b, chainProblem(n, 1000, lagrt.Fixed), m) })
 	}
+}
+
+// BenchmarkErrorEstimate measures free solves with and without the
+// discretisation error estimate: the nonlinear pendulum and the periodic
+// chain of 2 (N = 1000), and the linear oscillator, whose solve is one
+// Newton iteration (the worst case for the relative cost).
+func BenchmarkErrorEstimate(b *testing.B) {
+	osc := &lagrt.Problem{Model: lagrttest.NewOscillator(1, 4), T: 1, N: 1000, Q0: []float64{0.3}, QT: []float64{-0.7}}
+	for _, c := range []struct {
+		name string
+		pr   *lagrt.Problem
+	}{{"pendulum", pendulumProblem(1000)}, {"chain2periodic", chainProblem(2, 1000, lagrt.Periodic)}, {"oscillator", osc}} {
+		for _, mode := range []struct {
+			name string
+			opt  *lagrt.Options
+		}{{"off", noEst}, {"on", nil}} {
+			b.Run(c.name+"/"+mode.name, func(b *testing.B) {
+				// Model evaluations per solve: a measure of the work that
+				// does not depend on the machine's load.
+				cm := &countModel{Model: c.pr.Model}
+				pr := *c.pr
+				pr.Model = cm
+				benchSolveOpt(b, &pr, mode.opt)
+				b.ReportMetric(float64(cm.n.Load())/float64(b.N+1), "evals/op")
+			})
+		}
+	}
+}
+
+// countModel counts the evaluations of a model.
+type countModel struct {
+	lagrt.Model
+	n atomic.Int64
+}
+
+func (c *countModel) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
+	c.n.Add(1)
+	c.Model.Eval(w, p, out)
 }

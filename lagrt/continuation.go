@@ -124,10 +124,17 @@ func (s *Solver) continuation(err0 error) (iters, steps int, err error) {
 	}
 }
 
-// startGuess sets s.q to the straight line between the fixed end values,
-// or to rest for periodic conditions (Problem.Guess is not used: it is
-// meant for the horizon asked for).
+// startGuess sets s.q to the start of the first member: Problem.Guess if
+// given (row by row: the members share N, so the guess's shape is kept
+// with its times rescaled, and the path starts on the branch the guess
+// selects, for example a well of a multistable potential), otherwise the
+// straight line between the fixed end values, or rest for periodic
+// conditions.
 func (s *Solver) startGuess() {
+	if s.pr.Guess != nil {
+		s.guess()
+		return
+	}
 	if s.bc == Periodic {
 		clear(s.q)
 		return
@@ -146,9 +153,9 @@ func (s *Solver) startGuess() {
 // fraction solved, or minus the smallest one tried if none was) and why
 // it stopped.
 func (s *Solver) contFailed(err0 error, lam float64, last error) error {
-	msg := fmt.Sprintf("continuation in the horizon (see Options.NoContinuation) then reached T = %.4g of %g", lam*s.pr.T, s.pr.T)
+	msg := fmt.Sprintf("continuation in the horizon then reached T = %.4g of %g", lam*s.pr.T, s.pr.T)
 	if lam < 0 {
-		msg = fmt.Sprintf("continuation in the horizon (see Options.NoContinuation) then failed already at T = %.4g", -lam*s.pr.T)
+		msg = fmt.Sprintf("continuation in the horizon then failed already at T = %.4g", -lam*s.pr.T)
 	}
 	if last != nil {
 		m := last.Error()
@@ -157,9 +164,11 @@ func (s *Solver) contFailed(err0 error, lam float64, last error) error {
 		}
 		msg += " and stopped on: " + m
 	}
-	if s.bc == Periodic {
+	if s.bc == Periodic && s.pr.Guess == nil {
 		msg += "; for an undamped driven system the solution sought may lie on a branch (e.g. the large in-phase " +
-			"response of a hardening oscillator) that no path from rest reaches: give Problem.Guess"
+			"response of a hardening oscillator) that no path from rest reaches: give an initial guess near it"
+	} else if s.pr.Guess != nil {
+		msg += "; the path started from the initial guess: try one nearer the solution sought"
 	}
 	return fmt.Errorf("%w; %s", err0, msg)
 }

@@ -75,7 +75,9 @@
 //     parameters and per-step signal values, so only h = λT/N changes and
 //     a trajectory of one member maps onto the next row by row.
 //   - P(λ₀), λ₀ = 1/16 (halved down to 1/1024 if needed), is solved by
-//     damped Newton from the straight line (rest for periodic problems):
+//     damped Newton from Problem.Guess if given (row by row, so that the
+//     path starts on the branch the guess selects), otherwise from the
+//     straight line (rest for periodic problems):
 //     for short horizons the kinetic term, of order 1/h, dominates the
 //     Hessian and the straight line is nearly the solution.
 //   - λ then steps to 1, each member started from the secant
@@ -127,7 +129,50 @@
 // such as T = π/ω for fixed ends, or the time-shift zero mode of an
 // autonomous system, or a resonance, for periodic ones; and what to change),
 // ErrNaN and ErrProblem, and their messages start with "runtime: ". No
-// function returns a trajectory that failed the convergence test.
+// function returns a trajectory that failed the convergence test. When the
+// Hessian is singular and so is the kinetic matrix ∂²L/∂v² on some steps
+// of the iterate (polar coordinates at radius 0, for example the default
+// periodic guess q = 0 of a spring pendulum), the error says that instead
+// and suggests a guess away from there. Hints are phrased without API
+// names ("give an initial guess"), so that a command line can add its
+// flags.
+//
+// # Discretisation error
+//
+// Every free solve (Solve, Solver.Solve and the free solve of a gradient)
+// estimates its discretisation error into Solution.ErrorEstimate, unless
+// Options.NoErrorEstimate is set; Evaluator and Train switch it off unless
+// asked for (Evaluator.ErrorEstimate, TrainOptions.ErrorEstimate).
+//
+//   - Richardson comparison: the problem on M = N/2 steps is started from
+//     the fine solution at the coarse times (the rows themselves for even
+//     N, cubic Lagrange interpolation for odd N; signal samples alike) and
+//     corrected by one Newton step δ. Since the coarse solution differs
+//     from that start by the discretisation error, O(H²), the step gives
+//     it to O(H⁴), and the fine error is ‖δ‖∞/((N/M)² − 1)
+//     (ErrorEstimate.Max; Rel relative to the largest excursion of a
+//     coordinate; Cost for C_d from ∇C_d·δ). On the closed forms of
+//     MATH.md §4 the estimate is within 1% of the actual error, for
+//     even and odd N, fixed and periodic conditions.
+//   - Local time scale: ωh per step, ω² the spectral radius of
+//     (∂²L/∂v²)⁻¹∂²L/∂q² at the midpoint (ErrorEstimate.OmegaH). It flags
+//     unresolved fast motions that the comparison can miss because the
+//     coarse grid has a similar spurious solution.
+//
+// A solution carries a warning (Solution.Warnings) when Rel exceeds
+// ErrorWarnRel = 1e-2, when ωh > 1, or when the comparison step fails
+// (its error is in ErrorEstimate.Err). Flagged in the tests: the
+// oscillator from 0.1 to 0.2 over T = π (the continuous conjugate point;
+// the discrete solution reaches q ≈ 1161, estimate 290, Rel 0.25); the
+// figure-eight three-body path over a quarter period at N = 60, where two
+// bodies pass within 0.003 of each other between nodes (ωh = 1.8 on that
+// step; the comparison with 30 steps sees only 1e-3, as the coarse grid
+// has a similar spurious path); stiff oscillators at ωh = 1.2 and 2.1.
+// Cost (BenchmarkErrorEstimate, N = 1000): one Level2 sweep on the fine
+// grid and one sweep and one factorisation on the coarse grid, that is
+// 25% more model evaluations for the pendulum (6000 → 7500), 14% for a
+// periodic chain of two (11000 → 12500) and 75% for a linear oscillator,
+// whose solve is a single Newton iteration (2000 → 3500).
 //
 // # Gradients
 //
@@ -146,11 +191,41 @@
 // its ∂C_d/∂θ at the nudged trajectories (average of q_±β for the centered
 // estimator), which is what the EP theorem differentiates.
 //
-// The default β is 1e-4 (Options.Beta). β has the units of L/c; with costs
-// and Lagrangians of comparable scale this keeps the centered bias between
-// about 1e-8 and 1e-6 relative (measured on the testdata systems: 1.04e-6
-// on the driven chain, falling as β², so Options.Beta = 1e-5 gives 1e-8)
-// while leaving the difference quotient far above rounding errors. Nudged solves start from the free solution and reuse its
+// # Choice of β
+//
+// β has the units of L/c, so no fixed value suits every model. By default
+// (Options.Beta = 0) the runtime chooses β for each problem from its free
+// solution, with λ = H⁻¹∇_q C_d (one back-substitution with the free
+// factorisation): β is the largest value for which, to first order in β,
+// the nudge changes the free cost by at most BetaCostFraction = 1e-4 of
+// itself (β·|∇C_dᵀλ| ≤ 1e-4·|C_d|, the "1e-3..1e-2 of the cost scale" of
+// the theory, made sharper for the 1e-6 target) and moves the trajectory
+// by at most BetaDispFraction = 1e-4 of its largest excursion
+// (β‖λ‖∞ ≤ 1e-4·max_i(max_k q_{k,i} − min_k q_{k,i})). Scaling L by s scales
+// this β by s. Gradient.Beta reports the β used; DefaultBeta = 1e-4 is the
+// fallback when neither bound applies (∇_q C_d = 0). Measured against the
+// adjoint (TestDefaultBetaScaleAware): centered relative errors 4e-10 to
+// 3e-8 on the test problems and on the oscillator with L scaled by 1e8 and
+// 1e-6, where a fixed β = 1e-4 is refused as round-off and biased by 8
+// (800%) respectively; on the testdata Duffing oscillator 7e-11 (centered)
+// and 5e-5 (one-sided, bias O(β)).
+//
+// An explicit Options.Beta below that default is checked for round-off:
+// the runtime estimates the relative error of the EP difference from the
+// representation of the trajectories (2ε‖q‖∞/√N against their
+// displacement ‖q_β − q_ref‖∞), the corrections the nudged solves stopped
+// at, and the rounding of ∂S/∂θ (4ε Σ_k h|∂L/∂θ| along the trajectory,
+// one extra model sweep), and returns ErrProblem, with the default β to
+// use instead, when that estimate exceeds MaxEPNoise = 1e-3 and raising β
+// would help. lagc grad on testdata/duffing.lag (periodic, T = 2π, 64
+// steps, u = 0.3cos 2t, y = −0.1cos 2t) is refused for β ≤ 3e-11 (at 1e-14
+// it returned exactly 0, at 1e-13 an error of 27%); 1e-10 passes with an
+// actual error of 7e-5 (the estimate is 1 to 13 times the actual error for
+// β = 1e-13..1e-10). With the default β no estimate is refused: when it is
+// noisy, the gradient itself is at round-off level, as at a zero of the
+// cost.
+//
+// Nudged solves start from the free solution and reuse its
 // Hessian factorisation (chord iterations: one first-order sweep and one
 // back-substitution each). They converge when the correction is below
 // Options.GradTol (default 1e-7) times the displacement from the free
@@ -159,6 +234,24 @@
 // −β solve, started from the predictor q_β + 2βH⁻¹∇C_d whose error is
 // O(β³), one. A centered EP gradient therefore costs about three extra
 // model sweeps and no factorisation beyond the free solve.
+//
+// # Training
+//
+// The zero TrainOptions train like the lagc command: centered EP
+// (EPCentered is the zero Method) and Adam with learning rate
+// DefaultLearningRate = 0.05. Each sample is warm-started from its last
+// free trajectory unless NoWarmStart is set. Warm starts follow a branch
+// of solutions, and can carry a sample across a bifurcation onto another
+// branch; cold starts can change branch too, when the guess's basin moves.
+// The Evaluator therefore compares every sample with its previous
+// evaluation and warns (Evaluation.Warnings, EpochStats.Warnings,
+// TrainResult.Warnings) when its cost changes by more than 10 times the
+// change ½(g_prev + g)·Δθ that its gradients predict for the parameter
+// step (and by more than 5% of the cost), or when its trajectory moves 30
+// times farther per unit step than in the previous step (and by more than
+// 10% of its excursion). The trapezoidal prediction is exact to O(|Δθ|³)
+// on a smooth branch, so smooth training raises no warning (tested on the
+// oscillator, the coupled and the double-well datasets).
 //
 // # Invariants
 //

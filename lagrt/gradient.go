@@ -10,12 +10,13 @@ import (
 type Method int
 
 const (
-	// EPOneSided is Equilibrium Propagation with the one-sided
-	// estimator (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β: one nudged solve, bias O(β).
-	EPOneSided Method = iota
 	// EPCentered is Equilibrium Propagation with the centered estimator
 	// (∂S_β/∂θ[q_β] − ∂S_−β/∂θ[q_−β])/(2β): two nudged solves, bias O(β²).
-	EPCentered
+	// It is the zero value, the default of Evaluator and TrainOptions.
+	EPCentered Method = iota
+	// EPOneSided is Equilibrium Propagation with the one-sided
+	// estimator (∂S_β/∂θ[q_β] − ∂S/∂θ[q_0])/β: one nudged solve, bias O(β).
+	EPOneSided
 	// Adjoint solves H λ = ∇_q C_d with the free Hessian factorisation and
 	// returns ∂C_d/∂θ − λᵀ ∂²S_d/∂q∂θ: exact up to round-off.
 	Adjoint
@@ -24,9 +25,9 @@ const (
 	FiniteDiff
 )
 
-var methodNames = [...]string{"ep", "centered", "adjoint", "fd"}
+var methodNames = [...]string{"centered", "ep", "adjoint", "fd"}
 
-// String returns "ep", "centered", "adjoint" or "fd".
+// String returns "centered", "ep", "adjoint" or "fd".
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {
 		return methodNames[m]
@@ -79,7 +80,7 @@ func ComputeGradient(pr *Problem, m Method, opt *Options) (*Gradient, error) {
 // the centered one). The nudged solves start from the free solution and
 // reuse its Hessian factorisation (see Solver.SolveNudged).
 func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) error {
-	if m < EPOneSided || m > FiniteDiff {
+	if m < EPCentered || m > FiniteDiff {
 		return fmt.Errorf("%w: unknown gradient method %v", ErrProblem, m)
 	}
 	if pr != nil && pr.Model != nil && !pr.Model.Info().HasCost {
@@ -99,25 +100,59 @@ func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) er
 	g := dst.Grad
 	switch m {
 	case EPOneSided, EPCentered:
-		beta := s.set.beta
+		betaAuto := s.autoBeta()
+		beta := betaAuto
+		if opt != nil && opt.Beta > 0 {
+			beta = opt.Beta
+		}
+		check := beta < betaAuto // an explicit β below the default: check its noise
+		freeCorr := s.lastCorr
 		dst.Beta = beta
 		if err := s.nudge(beta); err != nil {
 			return err
 		}
 		if m == EPOneSided {
 			for a := range g {
-				g[a] = (s.dS[a]-s.dSfree[a])/beta + s.dC[a]
+				g[a] = s.dS[a] - s.dSfree[a]
+			}
+			if check {
+				// The free solution's error counts where it exceeds the
+				// round-off floor of its convergence test.
+				extra := 0.0
+				if freeCorr > s.floorTol()*normInf(s.qfree) {
+					extra = freeCorr
+				}
+				rho := s.epNoise(s.dispFrom(s.qfree), s.lastCorr, extra, g)
+				if err := s.checkBeta(m, beta, betaAuto, rho); err != nil {
+					return err
+				}
+			}
+			for a := range g {
+				g[a] = g[a]/beta + s.dC[a]
 			}
 			break
 		}
 		copy(g, s.dS)
 		cp := s.scratchP() // ∂C_d/∂θ[q_β]
 		copy(cp, s.dC)
+		corrPlus := s.lastCorr
+		if check {
+			copy(s.w, s.q) // q_β
+		}
 		if err := s.nudgeMinus(beta); err != nil {
 			return err
 		}
 		for a := range g {
-			g[a] = (g[a]-s.dS[a])/(2*beta) + (cp[a]+s.dC[a])/2
+			g[a] -= s.dS[a]
+		}
+		if check {
+			rho := s.epNoise(s.dispFrom(s.w), max(corrPlus, s.lastCorr), 0, g)
+			if err := s.checkBeta(m, beta, betaAuto, rho); err != nil {
+				return err
+			}
+		}
+		for a := range g {
+			g[a] = g[a]/(2*beta) + (cp[a]+s.dC[a])/2
 		}
 	case Adjoint:
 		s.adjoint(g)
@@ -129,6 +164,15 @@ func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) er
 	}
 	dst.Solves, dst.Iterations = s.solvesTotal, s.iterTotal
 	return nil
+}
+
+// dispFrom returns ‖s.q − ref‖∞.
+func (s *Solver) dispFrom(ref []float64) float64 {
+	d := 0.0
+	for i, x := range s.q {
+		d = max(d, math.Abs(x-ref[i]))
+	}
+	return d
 }
 
 // scratchP returns a scratch vector of length P that survives sweeps.

@@ -176,3 +176,55 @@ func TestZeroAllocs(t *testing.T) {
 		}
 	}
 }
+
+// The default β is scale-aware: scaling the Lagrangian by s scales it by
+// s, and centered EP agrees with the adjoint to epAdjTol on the test
+// problems and on the scaled oscillators, where a fixed β fails (β = 1e-4
+// is lost in round-off at s = 1e8 and too strong at s = 1e-6).
+func TestDefaultBetaScaleAware(t *testing.T) {
+	y := lagrt.Signal{Func: func(t float64, dst []float64) { dst[0] = 0.2 * math.Sin(3*t) }}
+	osc := func(s float64) *lagrt.Problem {
+		return &lagrt.Problem{Model: lagrttest.NewOscillator(1.2*s, 3*s), T: 1.3, N: 100, Q0: []float64{0.3}, QT: []float64{-0.4}, Target: y}
+	}
+	betas := map[float64]float64{}
+	for _, c := range []struct {
+		name  string
+		pr    *lagrt.Problem
+		scale float64
+	}{
+		{"pendulum", testProblems()[0], 0}, {"coupled fixed", testProblems()[1], 0}, {"coupled periodic", testProblems()[2], 0},
+		{"chain fixed", testProblems()[3], 0}, {"chain periodic", testProblems()[4], 0},
+		{"driven", gradProblems()[6], 0},
+		{"oscillator", osc(1), 1}, {"oscillator ×1e8", osc(1e8), 1e8}, {"oscillator ×1e-6", osc(1e-6), 1e-6},
+	} {
+		adj, err := lagrt.ComputeGradient(c.pr, lagrt.Adjoint, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := lagrt.ComputeGradient(c.pr, lagrt.EPCentered, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		e := lagrttest.RelErr(g.Grad, adj.Grad)
+		fixed, ferr := lagrt.ComputeGradient(c.pr, lagrt.EPCentered, &lagrt.Options{Beta: 1e-4})
+		fe := math.NaN()
+		if ferr == nil {
+			fe = lagrttest.RelErr(fixed.Grad, adj.Grad)
+		}
+		t.Logf("%-18s default β = %.3g: relative error %.2g (β = 1e-4: %.2g, %v)", c.name, g.Beta, e, fe, ferr)
+		if e > epAdjTol {
+			t.Errorf("%s: centered EP at the default β = %g differs from the adjoint by %.3g", c.name, g.Beta, e)
+		}
+		if c.scale != 0 {
+			betas[c.scale] = g.Beta
+			if c.scale != 1 && ferr == nil && fe <= epAdjTol {
+				t.Errorf("%s: a fixed β = 1e-4 is accurate to %.2g: the case does not test scale-awareness", c.name, fe)
+			}
+		}
+	}
+	for _, s := range []float64{1e8, 1e-6} {
+		if r := betas[s] / betas[1] / s; math.Abs(r-1) > 1e-6 {
+			t.Errorf("β(×%g)/β(×1) = %g × %g", s, r, s)
+		}
+	}
+}

@@ -23,7 +23,7 @@ type Optimizer interface {
 
 // Defaults of the optimisers.
 const (
-	DefaultLearningRate = 1e-3  // Adam's learning rate
+	DefaultLearningRate = 0.05  // Adam's learning rate, as for the lagc command
 	DefaultAdamBeta1    = 0.9   // Adam's β1
 	DefaultAdamBeta2    = 0.999 // Adam's β2
 	DefaultAdamEps      = 1e-8  // Adam's ε
@@ -74,7 +74,7 @@ func (o *SGD) Name() string { return fmt.Sprintf("sgd(lr=%g, momentum=%g)", o.LR
 //	θ ← θ − lr · m̂ / (√v̂ + ε),   m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
 //
 // Zero fields take the defaults DefaultLearningRate, DefaultAdamBeta1,
-// DefaultAdamBeta2 and DefaultAdamEps (lr = 0.001, β1 = 0.9, β2 = 0.999,
+// DefaultAdamBeta2 and DefaultAdamEps (lr = 0.05, β1 = 0.9, β2 = 0.999,
 // ε = 1e-8). Its steps are about lr in size whatever the scale of the
 // gradient, so choose lr on the scale of the parameters.
 type Adam struct {

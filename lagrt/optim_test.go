@@ -66,7 +66,7 @@ func TestOptimAdam(t *testing.T) {
 	o2.Reset()
 	checkIterates(t, "adam reset", optimQuadratic(o2, 3), got, 0)
 	// The default learning rate.
-	if n := lagrt.NewAdam(0).Name(); n != "adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)" {
+	if n := lagrt.NewAdam(0).Name(); n != "adam(lr=0.05, beta1=0.9, beta2=0.999, eps=1e-08)" {
 		t.Errorf("name %q", n)
 	}
 }

@@ -21,7 +21,9 @@ var (
 	ErrSingular = errors.New("runtime: singular Hessian")
 	// ErrNaN: the model produced NaN or Inf.
 	ErrNaN = errors.New("runtime: NaN or Inf")
-	// ErrProblem: the Problem is malformed (sizes, horizon, step count).
+	// ErrProblem: the Problem is malformed (sizes, horizon, step count),
+	// or an explicit β is too small for an EP estimate to rise above
+	// round-off.
 	ErrProblem = errors.New("runtime: invalid problem")
 )
 
@@ -107,8 +109,11 @@ type Options struct {
 	// MaxIter bounds the Newton iterations of one solve (default
 	// DefaultMaxIter).
 	MaxIter int
-	// Beta is the nudging strength β of the EP estimators (default
-	// DefaultBeta). It must be positive.
+	// Beta is the nudging strength β of the EP estimators. Zero (or
+	// negative) chooses it from the problem's scale (see "Choice of β"
+	// in the package documentation); an explicit β below that choice is
+	// refused with ErrProblem when the estimate would be lost in
+	// round-off.
 	Beta float64
 	// FDStep is the relative step of the finite-difference gradient: θ_j
 	// moves by ±FDStep·max(1, |θ_j|) (default DefaultFDStep).
@@ -120,6 +125,11 @@ type Options struct {
 	// (see "Convergence and globalisation" in the package documentation):
 	// a free solve then fails as soon as plain damped Newton does.
 	NoContinuation bool
+	// NoErrorEstimate disables the a-posteriori estimate of the
+	// discretisation error of free solves (Solution.ErrorEstimate, see
+	// "Discretisation error" in the package documentation). Evaluator and
+	// Train disable it unless asked for.
+	NoErrorEstimate bool
 }
 
 // Defaults of Options.
@@ -127,7 +137,7 @@ const (
 	DefaultTol      = 1e-10
 	DefaultGradTol  = 1e-7
 	DefaultMaxIter  = 50
-	DefaultBeta     = 1e-4
+	DefaultBeta     = 1e-4 // fallback of the scale-aware β when ∇_q C_d = 0
 	DefaultFDStep   = 1e-5
 	DefaultMinRCond = 1e-13
 )
@@ -136,11 +146,11 @@ const (
 type settings struct {
 	tol, gradTol, beta, fdStep, minRCond float64
 	maxIter                              int
-	noCont                               bool
+	noCont, noErrEst                     bool
 }
 
 func (o *Options) settings() settings {
-	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false}
+	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false, false}
 	if o == nil {
 		return s
 	}
@@ -163,6 +173,7 @@ func (o *Options) settings() settings {
 		s.maxIter = o.MaxIter
 	}
 	s.noCont = o.NoContinuation
+	s.noErrEst = o.NoErrorEstimate
 	return s
 }
 
@@ -192,6 +203,13 @@ type Solution struct {
 	// Hessian at the solution (0 when it was not estimated, as for
 	// nudged solves that reuse the free factorisation).
 	RCond float64
+	// ErrorEstimate estimates the discretisation error of a free
+	// solution (zero for nudged solves and with Options.NoErrorEstimate).
+	ErrorEstimate ErrorEstimate
+	// Warnings lists conditions that do not prevent a solution but make
+	// it suspect, such as a large discretisation error; nil or empty when
+	// there are none.
+	Warnings []string
 	// Continuation is the number of problems a free solve solved by
 	// continuation in the horizon after plain damped Newton failed,
 	// the problem asked for included; 0 when plain Newton sufficed.

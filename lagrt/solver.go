@@ -61,6 +61,9 @@ type Solver struct {
 	dSfree, dCfree []float64
 	pbuf           []float64
 
+	ep  epState    // EP noise check (beta.go)
+	est *estimator // discretisation error estimate (errest.go)
+
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
 	cqa, cqb   []float64 // the last two members solved
@@ -409,6 +412,9 @@ func (s *Solver) singular(iter int, rc float64) error {
 	if iter > 0 {
 		where = fmt.Sprintf("at Newton iteration %d", iter)
 	}
+	if err := s.singularKinetic(where, rc); err != nil {
+		return err
+	}
 	if s.bc == Fixed {
 		return fmt.Errorf("%w: reciprocal condition number %.3g %s (fixed ends, T = %g, N = %d): "+
 			"T is probably at or near a conjugate point (for an oscillator of frequency ω, T = π/ω, 2π/ω, …); "+
@@ -547,7 +553,7 @@ func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
 		if bad || !finite(s.qbar) || !finite(s.vv) {
 			hint := "the Newton step left the model's domain: try a better guess, a weaker drive or more steps"
 			if iter == 0 {
-				hint = "the initial guess is outside the model's domain (a division by zero, the log or square root of a negative number…): give a guess (Problem.Guess) or other boundary values"
+				hint = "the initial guess is outside the model's domain (a division by zero, the log or square root of a negative number…): give an initial guess or other boundary values"
 			}
 			return fmt.Errorf("%w: model evaluation at step %d (t = %g, q = %.4g, v = %.4g) at Newton iteration %d; %s",
 				ErrNaN, k, s.pt.T, s.qbar, s.vv, iter, hint)
@@ -636,6 +642,7 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 	dst.Residual = s.rInf / s.h
 	dst.Correction = s.lastCorr
 	dst.RCond = rc
+	dst.ErrorEstimate, dst.Warnings = ErrorEstimate{}, dst.Warnings[:0]
 }
 
 // Solve finds a stationary trajectory of the free discrete action S_d of
@@ -663,6 +670,7 @@ func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
 	s.saveFree()
 	s.fill(dst, 0, it, s.lastRC)
 	dst.Continuation = steps
+	s.estimateError(dst)
 	return nil
 }
 
@@ -696,8 +704,8 @@ func (s *Solver) SolveNudged(dst *Solution, pr *Problem, beta float64, warm *Sol
 	if warm == nil {
 		s.guess()
 	} else {
-		if len(warm.Q) != s.N+1 || len(warm.Q[0]) != s.n {
-			return fmt.Errorf("%w: warm start has %d rows of %d, want %d of %d", ErrProblem, len(warm.Q), len(warm.Q[0]), s.N+1, s.n)
+		if err := s.checkWarm(warm); err != nil {
+			return err
 		}
 		for k, row := range warm.Q {
 			copy(s.q[k*s.n:], row)

@@ -121,6 +121,11 @@ type Evaluation struct {
 	// Newton (or chord) iterations over the samples; Retries counts
 	// samples solved again from their initial guess (Evaluator.Retry).
 	Solves, Iterations, Retries int
+	// Warnings lists suspect samples, in sample order, each message
+	// starting with "sample I: ": a possible jump to another branch of
+	// solutions between evaluations (see Evaluator), and, with
+	// Evaluator.ErrorEstimate, the warnings of the free solutions.
+	Warnings []string
 }
 
 // Evaluator evaluates the loss and gradient of a Dataset repeatedly, in
@@ -136,7 +141,7 @@ type Evaluation struct {
 type Evaluator struct {
 	Model  Model    // the model, shared by the workers
 	Data   *Dataset // the samples; not modified
-	Method Method   // gradient estimator (the zero value is EPOneSided)
+	Method Method   // gradient estimator (the zero value is EPCentered)
 	Solver *Options // solver and estimator options (nil: defaults)
 	// Workers is the number of goroutines solving samples, each with its
 	// own Solver (0: GOMAXPROCS; never more than the number of samples).
@@ -149,9 +154,18 @@ type Evaluator struct {
 	// reporting the failure. It helps after a large parameter step, when
 	// the previous trajectory is a poor start.
 	Retry bool
+	// ErrorEstimate estimates the discretisation error of every free
+	// solve (see Solution.ErrorEstimate) and reports its warnings in
+	// Evaluation.Warnings. It is off by default, whatever
+	// Options.NoErrorEstimate says: it costs a fraction of a solve.
+	ErrorEstimate bool
 
 	slots   []evalSlot
 	workers []*evalWorker
+	opts    Options // Solver, with the error estimate switched as asked
+
+	lastTheta []float64 // parameters of the last successful evaluation
+	haveLast  bool
 }
 
 // evalSlot holds one sample's results and warm start.
@@ -161,6 +175,8 @@ type evalSlot struct {
 	solves, iters, retries int
 	err                    error
 	warm                   [][]float64 // last free trajectory, nil before the first solve
+	branch                 branchState // branch-jump detection (branch.go)
+	warnings               []string    // this evaluation's warnings, prefixed
 }
 
 // evalWorker is the workspace of one goroutine.
@@ -171,8 +187,8 @@ type evalWorker struct {
 	pr  Problem
 }
 
-// Reset forgets the warm starts.
-func (e *Evaluator) Reset() { e.slots = nil }
+// Reset forgets the warm starts and the history of branch-jump detection.
+func (e *Evaluator) Reset() { e.slots, e.haveLast = nil, false }
 
 // LossGrad evaluates the loss and its gradient at theta (nil: the model's
 // defaults) with the estimator e.Method. If a sample fails, the error is a
@@ -200,7 +216,7 @@ func (e *Evaluator) check(theta []float64) ([]float64, error) {
 	if e.Data == nil || len(e.Data.Samples) == 0 {
 		return nil, fmt.Errorf("%w: %s: empty dataset", ErrProblem, info.Name)
 	}
-	if e.Method < EPOneSided || e.Method > FiniteDiff {
+	if e.Method < EPCentered || e.Method > FiniteDiff {
 		return nil, fmt.Errorf("%w: unknown gradient method %v", ErrProblem, e.Method)
 	}
 	if theta == nil {
@@ -227,6 +243,11 @@ func (e *Evaluator) eval(ctx context.Context, theta []float64, withGrad bool) (*
 	for i := range e.slots {
 		e.slots[i].err = nil
 	}
+	e.opts = Options{}
+	if e.Solver != nil {
+		e.opts = *e.Solver
+	}
+	e.opts.NoErrorEstimate = !e.ErrorEstimate
 	nw := e.Workers
 	if nw <= 0 {
 		nw = runtime.GOMAXPROCS(0)
@@ -288,7 +309,10 @@ func (e *Evaluator) eval(ctx context.Context, theta []float64, withGrad bool) (*
 		ev.Solves += sl.solves
 		ev.Iterations += sl.iters
 		ev.Retries += sl.retries
+		ev.Warnings = append(ev.Warnings, sl.warnings...)
 	}
+	e.lastTheta = append(e.lastTheta[:0], theta...)
+	e.haveLast = true
 	ev.Loss /= float64(ns)
 	for a := range ev.Grad {
 		ev.Grad[a] /= float64(ns)
@@ -328,21 +352,28 @@ func (e *Evaluator) sample(w *evalWorker, i int, theta []float64, withGrad bool)
 		sl.solves++
 		sl.iters += sol.Iterations
 	}
-	if !e.NoWarmStart {
-		sl.warm = copyTrajectory(sl.warm, sol.Q)
+	sl.warnings = sl.warnings[:0]
+	for _, w := range sol.Warnings {
+		sl.warnings = append(sl.warnings, fmt.Sprintf("sample %d: %s", i, w))
 	}
+	var grad []float64
+	if withGrad {
+		grad = sl.grad
+	}
+	e.checkBranch(sl, i, theta, sol.Q, grad)
+	sl.warm = copyTrajectory(sl.warm, sol.Q)
 	return true
 }
 
 // solve runs the free solve (and the gradient) of w.pr.
 func (e *Evaluator) solve(w *evalWorker, withGrad bool) (*Solution, error) {
 	if withGrad {
-		if err := w.s.Gradient(&w.g, &w.pr, e.Method, e.Solver); err != nil {
+		if err := w.s.Gradient(&w.g, &w.pr, e.Method, &e.opts); err != nil {
 			return nil, err
 		}
 		return w.g.Free, nil
 	}
-	if err := w.s.Solve(&w.sol, &w.pr, e.Solver); err != nil {
+	if err := w.s.Solve(&w.sol, &w.pr, &e.opts); err != nil {
 		return nil, err
 	}
 	return &w.sol, nil
@@ -384,11 +415,13 @@ func LossGrad(ctx context.Context, m Model, data *Dataset, theta []float64, meth
 // TrainOptions configures Train. A nil *TrainOptions and zero fields mean
 // the defaults documented on each field.
 type TrainOptions struct {
-	// Method is the gradient estimator (the zero value is EPOneSided).
+	// Method is the gradient estimator (the zero value is EPCentered,
+	// as for the lagc command).
 	Method Method
 	// Solver holds the solver and estimator options (nil: defaults).
 	Solver *Options
-	// Optimizer updates the parameters (nil: NewAdam(DefaultLearningRate)).
+	// Optimizer updates the parameters (nil: NewAdam(DefaultLearningRate),
+	// that is Adam with learning rate 0.05, as for the lagc command).
 	// Train uses it as it is, state included.
 	Optimizer Optimizer
 	// Epochs is the number of optimisation steps, each on the full
@@ -409,8 +442,14 @@ type TrainOptions struct {
 	// ClipNorm, if positive, rescales the gradient (frozen entries
 	// zeroed) to Euclidean norm ClipNorm when it is larger.
 	ClipNorm float64
-	// NoWarmStart disables warm starts (see Evaluator).
+	// NoWarmStart disables warm starts (see Evaluator): every epoch then
+	// solves each sample from its Guess or the solver's default guess.
+	// Warm starts are faster but can carry a sample onto another branch
+	// of solutions (see EpochStats.Warnings).
 	NoWarmStart bool
+	// ErrorEstimate estimates the discretisation error of the free
+	// solves (off by default in training; see Evaluator.ErrorEstimate).
+	ErrorEstimate bool
 	// Retry re-solves a sample that fails from its warm start once from
 	// its initial guess before failing (see Evaluator.Retry).
 	Retry bool
@@ -443,6 +482,11 @@ type EpochStats struct {
 	// Solves, Iterations and Retries count this epoch's solves, Newton
 	// (or chord) iterations and retried samples.
 	Solves, Iterations, Retries int
+	// Warnings lists this epoch's suspect samples (Evaluation.Warnings):
+	// possible jumps to another branch of solutions since the previous
+	// epoch and, with TrainOptions.ErrorEstimate, large discretisation
+	// errors.
+	Warnings []string
 }
 
 // TrainResult is the outcome of Train.
@@ -468,6 +512,9 @@ type TrainResult struct {
 	Solves, Iterations, Retries int
 	// Elapsed is the duration of the run.
 	Elapsed time.Duration
+	// Warnings collects the warnings of every evaluation, final one
+	// included, each prefixed with "epoch E: ".
+	Warnings []string
 }
 
 // Train fits the parameters of model m to data by gradient descent on the
@@ -494,7 +541,7 @@ func Train(ctx context.Context, m Model, data *Dataset, theta0 []float64, opt *T
 		opt = new(TrainOptions)
 	}
 	ev := &Evaluator{Model: m, Data: data, Method: opt.Method, Solver: opt.Solver,
-		Workers: opt.Workers, NoWarmStart: opt.NoWarmStart, Retry: opt.Retry}
+		Workers: opt.Workers, NoWarmStart: opt.NoWarmStart, Retry: opt.Retry, ErrorEstimate: opt.ErrorEstimate}
 	theta0, err := ev.check(theta0)
 	if err != nil {
 		return nil, err
@@ -544,6 +591,9 @@ func Train(ctx context.Context, m Model, data *Dataset, theta0 []float64, opt *T
 		res.Solves += r.Solves
 		res.Iterations += r.Iterations
 		res.Retries += r.Retries
+		for _, w := range r.Warnings {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("epoch %d: %s", epoch, w))
+		}
 		if last {
 			return finish(nil)
 		}
@@ -555,7 +605,7 @@ func Train(ctx context.Context, m Model, data *Dataset, theta0 []float64, opt *T
 			}
 		}
 		st := EpochStats{Epoch: epoch, Loss: r.Loss, Grad: g, GradNorm: normVec2(g), Theta: cloneVec(theta),
-			Elapsed: time.Since(start), Solves: r.Solves, Iterations: r.Iterations, Retries: r.Retries}
+			Elapsed: time.Since(start), Solves: r.Solves, Iterations: r.Iterations, Retries: r.Retries, Warnings: r.Warnings}
 		res.History = append(res.History, st)
 		if opt.Progress != nil {
 			if err := opt.Progress(&st); err != nil {
@@ -581,7 +631,7 @@ func Train(ctx context.Context, m Model, data *Dataset, theta0 []float64, opt *T
 		}
 		if !finite(theta) {
 			return finish(fmt.Errorf("%w: %s: the %s step of epoch %d made the parameters NaN or Inf (gradient norm %.3g); "+
-				"try a smaller learning rate or set ClipNorm", ErrNaN, info.Name, optim.Name(), epoch, st.GradNorm))
+				"try a smaller learning rate or clip the gradient norm", ErrNaN, info.Name, optim.Name(), epoch, st.GradNorm))
 		}
 		res.Steps++
 	}

@@ -194,7 +194,7 @@ func TestContinuationPeriodicCoupled(t *testing.T) {
 	pr := &lagrt.Problem{Model: lagrttest.NewCoupled(K, 0.4, 0.5), T: math.Pi, N: 200, BC: lagrt.Periodic,
 		Input: sine(0.8, 2)}
 	_, err := lagrt.Solve(pr, nil)
-	wantErr(t, err, lagrt.ErrNoConvergence, "Problem.Guess")
+	wantErr(t, err, lagrt.ErrNoConvergence, "give an initial guess")
 }
 
 // The fallback can be switched off, and plain Newton successes report no
