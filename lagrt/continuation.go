@@ -159,8 +159,8 @@ func (s *Solver) contFailed(err0 error, lam float64, last error) error {
 	}
 	if last != nil {
 		m := last.Error()
-		if len(m) > 9 && m[:9] == "runtime: " {
-			m = m[9:]
+		if len(m) > 7 && m[:7] == "lagrt: " {
+			m = m[7:]
 		}
 		msg += " and stopped on: " + m
 	}

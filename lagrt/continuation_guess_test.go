@@ -43,7 +43,7 @@ func TestContinuationHonoursGuess(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.guess()
-		_, steps, err := s.continuation(errors.New("runtime: plain Newton failed"))
+		_, steps, err := s.continuation(errors.New("lagrt: plain Newton failed"))
 		if err != nil {
 			t.Fatalf("guess %g: %v", c.guess, err)
 		}

@@ -5,6 +5,10 @@ import (
 	"math"
 )
 
+// maxDenseDiag is the largest number of coordinates for which the
+// diagnostics factor dense n×n matrices per step.
+const maxDenseDiag = 64
+
 // kineticRCond is the ratio of the smallest pivot to the largest entry of
 // ∂²L/∂v² below which the kinetic matrix of a step counts as singular.
 const kineticRCond = 1e-12
@@ -17,6 +21,9 @@ const kineticRCond = 1e-12
 // error path only.
 func (s *Solver) singularKinetic(where string, rc float64) error {
 	n, N, h := s.n, s.N, s.h
+	if n > maxDenseDiag {
+		return nil
+	}
 	nn := n * n
 	m := make([]float64, nn)
 	bad, first := 0, -1
@@ -32,7 +39,8 @@ func (s *Solver) singularKinetic(where string, rc float64) error {
 		s.pt.U = s.umid[k*s.nu : (k+1)*s.nu]
 		s.pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
 		s.model.Eval(WantLvv, &s.pt, s.out)
-		copy(m, s.out.Lvv[:nn])
+		clear(m)
+		s.info.Pattern(QLvv).Dense(m, n, s.out.Lvv, 1)
 		if !singularMatrix(m, n) {
 			continue
 		}

@@ -128,7 +128,7 @@
 // and residual), ErrSingular (naming the likely cause: a conjugate point
 // such as T = π/ω for fixed ends, or the time-shift zero mode of an
 // autonomous system, or a resonance, for periodic ones; and what to change),
-// ErrNaN and ErrProblem, and their messages start with "runtime: ". No
+// ErrNaN and ErrProblem, and their messages start with "lagrt: ". No
 // function returns a trajectory that failed the convergence test. When the
 // Hessian is singular and so is the kinetic matrix ∂²L/∂v² on some steps
 // of the iterate (polar coordinates at radius 0, for example the default

@@ -133,6 +133,9 @@ func (s *Solver) estimateError(dst *Solution) {
 // skipped.
 func (s *Solver) omegaH() (float64, int) {
 	n, N, h, nn := s.n, s.N, s.h, s.n*s.n
+	if n > maxDenseDiag {
+		return 0, 0 // too costly per step; the Richardson comparison remains
+	}
 	e := s.est
 	e.row = grow(e.row, 2*nn+3*n)
 	a, lu := e.row[:nn], e.row[nn:2*nn]
@@ -151,17 +154,19 @@ func (s *Solver) omegaH() (float64, int) {
 		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
 		s.model.Eval(WantLqq|WantLvv, pt, s.out)
 		rho := 0.0
+		clear(a)
+		clear(lu)
+		s.pat[QLqq].Dense(a, n, s.out.Lqq, 1)
+		s.pat[QLvv].Dense(lu, n, s.out.Lvv, 1)
 		if n == 1 {
-			if m := s.out.Lvv[0]; m != 0 {
-				rho = math.Abs(s.out.Lqq[0] / m)
+			if m := lu[0]; m != 0 {
+				rho = math.Abs(a[0] / m)
 			}
 			if w := math.Sqrt(rho) * h; w > best {
 				best, at = w, k
 			}
 			continue
 		}
-		copy(a, s.out.Lqq[:nn])
-		copy(lu, s.out.Lvv[:nn])
 		if !luFactor(lu, piv, n) {
 			continue
 		}
@@ -285,8 +290,8 @@ func (e *estimator) coarseStep(set settings) (float64, float64, error) {
 }
 
 func trimPrefix(m string) string {
-	if len(m) > 9 && m[:9] == "runtime: " {
-		return m[9:]
+	if len(m) > 7 && m[:7] == "lagrt: " {
+		return m[7:]
 	}
 	return m
 }

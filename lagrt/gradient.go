@@ -42,7 +42,7 @@ func ParseMethod(s string) (Method, error) {
 			return Method(i), nil
 		}
 	}
-	return 0, fmt.Errorf("runtime: unknown gradient method %q (want ep, centered, adjoint or fd)", s)
+	return 0, fmt.Errorf("lagrt: unknown gradient method %q (want ep, centered, adjoint or fd)", s)
 }
 
 // Gradient is a gradient estimate of the discrete cost C_d at the free

@@ -394,7 +394,7 @@ type Model interface {
 func CheckPoint(info *Info, p *Point) {
 	if len(p.Q) != len(info.Coords) || len(p.V) != len(info.Coords) ||
 		len(p.Theta) != len(info.Params) || len(p.U) < len(info.Inputs) || len(p.Y) < len(info.Targets) {
-		panic(fmt.Sprintf("runtime: point shape q=%d v=%d θ=%d u=%d y=%d does not match model %s (n=%d P=%d inputs=%d targets=%d)",
+		panic(fmt.Sprintf("lagrt: point shape q=%d v=%d θ=%d u=%d y=%d does not match model %s (n=%d P=%d inputs=%d targets=%d)",
 			len(p.Q), len(p.V), len(p.Theta), len(p.U), len(p.Y), info.Name,
 			len(info.Coords), len(info.Params), len(info.Inputs), len(info.Targets)))
 	}

@@ -137,12 +137,12 @@ func (o *Adam) Name() string {
 
 func checkStep(theta, grad []float64) {
 	if len(theta) != len(grad) {
-		panic(fmt.Sprintf("runtime: optimizer step with %d parameters and %d gradient entries", len(theta), len(grad)))
+		panic(fmt.Sprintf("lagrt: optimizer step with %d parameters and %d gradient entries", len(theta), len(grad)))
 	}
 }
 
 func checkState(have, want int) {
 	if have != want {
-		panic(fmt.Sprintf("runtime: optimizer state has %d parameters, step has %d (call Reset between runs)", have, want))
+		panic(fmt.Sprintf("lagrt: optimizer state has %d parameters, step has %d (call Reset between runs)", have, want))
 	}
 }

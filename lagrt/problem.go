@@ -7,24 +7,24 @@ import (
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them
-// (test with errors.Is) and its message starts with "runtime: ".
+// (test with errors.Is) and its message starts with "lagrt: ".
 var (
 	// ErrNoConvergence: Newton's method did not reach the tolerance within
 	// Options.MaxIter iterations, or its line search could not reduce the
 	// residual, and for a free solve continuation in the horizon did not
 	// succeed either. The message reports iterations, correction and
 	// residual, and how far continuation got.
-	ErrNoConvergence = errors.New("runtime: no convergence")
+	ErrNoConvergence = errors.New("lagrt: no convergence")
 	// ErrSingular: the Hessian of the discrete action (the second
 	// variation) is singular or nearly so. The message names the likely
 	// cause for the boundary conditions in use.
-	ErrSingular = errors.New("runtime: singular Hessian")
+	ErrSingular = errors.New("lagrt: singular Hessian")
 	// ErrNaN: the model produced NaN or Inf.
-	ErrNaN = errors.New("runtime: NaN or Inf")
+	ErrNaN = errors.New("lagrt: NaN or Inf")
 	// ErrProblem: the Problem is malformed (sizes, horizon, step count),
 	// or an explicit β is too small for an EP estimate to rise above
 	// round-off.
-	ErrProblem = errors.New("runtime: invalid problem")
+	ErrProblem = errors.New("lagrt: invalid problem")
 )
 
 // BC selects the boundary conditions of a Problem.

@@ -17,7 +17,7 @@ import (
 // TrainOptions.Progress; the error wraps the cause as well (for example
 // context.Canceled). The TrainResult returned with it holds the last good
 // parameters.
-var ErrStopped = errors.New("runtime: training stopped")
+var ErrStopped = errors.New("lagrt: training stopped")
 
 // Dataset is a set of training samples with the defaults they inherit.
 //
@@ -93,15 +93,15 @@ type SampleError struct {
 	Err error
 }
 
-// Error returns "runtime: epoch E: sample I: " followed by the underlying
+// Error returns "lagrt: epoch E: sample I: " followed by the underlying
 // message.
 func (e *SampleError) Error() string {
-	msg := strings.TrimPrefix(e.Err.Error(), "runtime: ")
+	msg := strings.TrimPrefix(e.Err.Error(), "lagrt: ")
 	switch {
 	case e.Epoch == 0:
-		return fmt.Sprintf("runtime: sample %d: %s", e.Sample, msg)
+		return fmt.Sprintf("lagrt: sample %d: %s", e.Sample, msg)
 	default:
-		return fmt.Sprintf("runtime: epoch %d: sample %d: %s", e.Epoch, e.Sample, msg)
+		return fmt.Sprintf("lagrt: epoch %d: sample %d: %s", e.Epoch, e.Sample, msg)
 	}
 }
 
@@ -289,7 +289,7 @@ func (e *Evaluator) eval(ctx context.Context, theta []float64, withGrad bool) (*
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("runtime: evaluation interrupted: %w", err)
+		return nil, fmt.Errorf("lagrt: evaluation interrupted: %w", err)
 	}
 
 	// Reduce in sample order.

@@ -359,7 +359,7 @@ func TestTrainSampleFailure(t *testing.T) {
 			t.Log(err)
 		}
 		if se.Sample != 2 || se.Epoch != len(res.History)+1 || !strings.Contains(err.Error(), "sample 2") ||
-			!strings.HasPrefix(err.Error(), "runtime: epoch ") || strings.Count(err.Error(), "runtime:") != 1 {
+			!strings.HasPrefix(err.Error(), "lagrt: epoch ") || strings.Count(err.Error(), "runtime:") != 1 {
 			t.Errorf("workers=%d: error %q (sample %d, epoch %d after %d epochs)", w, err, se.Sample, se.Epoch, len(res.History))
 		}
 		last := res.History[len(res.History)-1]
@@ -374,7 +374,7 @@ func TestTrainSampleFailure(t *testing.T) {
 	bad.Samples[3].Q0 = []float64{1, 2}
 	_, _, err := lagrt.LossGrad(context.Background(), lagrttest.NewOscillator(1, 1), &bad, nil, lagrt.Adjoint, nil, 3)
 	var se *lagrt.SampleError
-	if !errors.As(err, &se) || se.Sample != 3 || !errors.Is(err, lagrt.ErrProblem) || !strings.HasPrefix(err.Error(), "runtime: sample 3: ") {
+	if !errors.As(err, &se) || se.Sample != 3 || !errors.Is(err, lagrt.ErrProblem) || !strings.HasPrefix(err.Error(), "lagrt: sample 3: ") {
 		t.Errorf("error %v", err)
 	}
 }

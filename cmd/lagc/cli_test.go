@@ -85,7 +85,7 @@ func TestTrainFailureMessages(t *testing.T) {
 		{0, false, sampleErr,
 			[]string{"before any step", "--init"}, []string{"--lr"},
 			"no step was taken, so p.json was not written"},
-		{3, true, &lagrt.SampleError{Epoch: 4, Sample: 2, Err: errors.New("runtime: bad")},
+		{3, true, &lagrt.SampleError{Epoch: 4, Sample: 2, Err: errors.New("lagrt: bad")},
 			[]string{"after 3 steps: try a smaller --lr (here 0.05)"}, nil,
 			"the last good parameters (after 3 steps) were saved to p.json"},
 		{0, false, nanErr,
@@ -140,7 +140,7 @@ func TestErrorPrefix(t *testing.T) {
 	for msg, want := range map[string]string{
 		"cannot determine the Go package name for .: use -pkg": "lagc: cannot determine the Go package name for .: use -pkg\n",
 		"x.lag:3:7: m redeclared\nx.lag:4:1: other":            "x.lag:3:7: m redeclared\nx.lag:4:1: other\n",
-		"runtime: epoch 2: sample 0: bad\ntry a smaller --lr":  "lagc: runtime: epoch 2: sample 0: bad\ntry a smaller --lr\n",
+		"lagrt: epoch 2: sample 0: bad\ntry a smaller --lr":    "lagc: lagrt: epoch 2: sample 0: bad\ntry a smaller --lr\n",
 		"--target=y:1:1: q is a model variable":                "--target=y:1:1: q is a model variable\n",
 		"d.json: no samples":                                   "lagc: d.json: no samples\n",
 	} {

@@ -8,6 +8,7 @@ import "strings"
 // replacers translate them, longest phrases first.
 var (
 	solveHints = strings.NewReplacer(
+		"give an initial guess", "give an initial guess (--guess)",
 		"give a guess (Problem.Guess)", "give a guess (--guess)",
 		"give Problem.Guess", "give an initial guess with --guess",
 		"Problem.Guess", "--guess",
@@ -19,6 +20,8 @@ var (
 		"more iterations,", "more iterations (--maxiter),",
 	)
 	trainHints = strings.NewReplacer(
+		"give an initial guess", `give the sample a "guess" in the data file`,
+		"try a smaller learning rate or clip the gradient norm", "try a smaller --lr or --clip",
 		"give a guess (Problem.Guess)", `give the sample a "guess" in the data file`,
 		"give Problem.Guess", `give the sample a "guess" in the data file`,
 		"Problem.Guess", `the sample's "guess"`,

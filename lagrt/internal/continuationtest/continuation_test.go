@@ -36,8 +36,8 @@ func wantErr(t *testing.T, err, target error, substr string) {
 		t.Errorf("error %v, want %v", err, target)
 		return
 	}
-	if !strings.HasPrefix(err.Error(), "runtime: ") || !strings.Contains(err.Error(), substr) {
-		t.Errorf("error %q: want prefix \"runtime: \" and %q", err, substr)
+	if !strings.HasPrefix(err.Error(), "lagrt: ") || !strings.Contains(err.Error(), substr) {
+		t.Errorf("error %q: want prefix \"lagrt: \" and %q", err, substr)
 	}
 	t.Log(err)
 }
