@@ -359,7 +359,7 @@ func TestTrainSampleFailure(t *testing.T) {
 			t.Log(err)
 		}
 		if se.Sample != 2 || se.Epoch != len(res.History)+1 || !strings.Contains(err.Error(), "sample 2") ||
-			!strings.HasPrefix(err.Error(), "lagrt: epoch ") || strings.Count(err.Error(), "runtime:") != 1 {
+			!strings.HasPrefix(err.Error(), "lagrt: epoch ") || strings.Count(err.Error(), "lagrt:") != 1 {
 			t.Errorf("workers=%d: error %q (sample %d, epoch %d after %d epochs)", w, err, se.Sample, se.Epoch, len(res.History))
 		}
 		last := res.History[len(res.History)-1]

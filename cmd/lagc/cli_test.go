@@ -156,7 +156,7 @@ func TestErrorPrefix(t *testing.T) {
 // --guess on the command line.
 func TestSolveHintsNameFlags(t *testing.T) {
 	_, stderr, code := lagc(t, "solve", "../../testdata/kepler.lag", "--bc=periodic", "--T=6")
-	if code != 1 || !strings.Contains(stderr, "give a guess (--guess)") || strings.Contains(stderr, "Problem.") ||
+	if code != 1 || !strings.Contains(stderr, "give an initial guess (--guess)") || strings.Contains(stderr, "Problem.") ||
 		strings.Contains(stderr, "Options.") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
