@@ -24,6 +24,7 @@ type Model struct {
 type scratch struct {
 	in, regs, out []float64
 	vals, his     []int
+	ops           []storeOp
 }
 
 // New returns an interpreter for u.
@@ -86,9 +87,37 @@ func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out
 	if t.NEmit[lvl] == 0 {
 		return
 	}
+	// Resolve the stores once per term: destination slices and modes.
+	var dst [lagrt.NumQuantities][]float64
+	for q := range lagrt.NumQuantities {
+		dst[q] = out.Vec(q)
+	}
+	ops := s.ops[:0]
+	var j [lagrt.NumQuantities]int
+	for k := range t.Emits[:t.NEmit[lvl]] {
+		e := &t.Emits[k]
+		op := storeOp{row: &e.Row, out: e.Out, q: e.Q}
+		switch {
+		case e.Q == lagrt.QL || e.Q == lagrt.QC:
+			op.mode = modeScalarAdd
+			if plan.Direct[e.Q] {
+				op.mode = modeScalarSet
+			}
+		case lagrt.Quantities[e.Q].IsMatrix():
+			op.mode, op.base, op.stride = modeMatrix, t.Offset[e.Q]+j[e.Q], t.PerIter[e.Q]
+			j[e.Q]++
+		case plan.Direct[e.Q]:
+			op.mode = modeSet
+		default:
+			op.mode = modeAdd
+		}
+		op.dst = dst[e.Q]
+		ops = append(ops, op)
+	}
+	s.ops = ops
 	nl := len(t.Loops)
 	if nl == 0 {
-		point(plan, t, lvl, p, out, s, nil, 0)
+		point(t, lvl, p, out, s, nil, 0)
 		return
 	}
 	vals, his := s.vals[:nl], s.his[:nl]
@@ -101,7 +130,7 @@ func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out
 				vals[d]++
 			}
 		case d == nl-1:
-			point(plan, t, lvl, p, out, s, vals, it)
+			point(t, lvl, p, out, s, vals, it)
 			it++
 			vals[d]++
 		default:
@@ -111,8 +140,26 @@ func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out
 	}
 }
 
+// A storeOp is one resolved store of a term's output.
+type storeOp struct {
+	mode         uint8
+	q            lagrt.Quantity
+	out          int
+	row          *compiler.Lin
+	base, stride int
+	dst          []float64
+}
+
+const (
+	modeScalarSet = iota
+	modeScalarAdd
+	modeMatrix
+	modeSet
+	modeAdd
+)
+
 // point evaluates term t at the it-th point vals of its loop nest.
-func point(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out *lagrt.Out, s *scratch, vals []int, it int) {
+func point(t *compiler.Term, lvl int, p *lagrt.Point, out *lagrt.Out, s *scratch, vals []int, it int) {
 	in := s.in
 	for i := range t.Inputs {
 		x := &t.Inputs[i]
@@ -134,27 +181,27 @@ func point(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out *
 		}
 	}
 	t.Prog.RunPrefix(s.regs, in, s.out, t.NOut[lvl])
-	var j [lagrt.NumQuantities]int
-	for k := range t.Emits[:t.NEmit[lvl]] {
-		e := &t.Emits[k]
-		v := s.out[e.Out]
-		direct := plan.Direct[e.Q]
-		switch {
-		case e.Q == lagrt.QL && direct:
-			out.L = v
-		case e.Q == lagrt.QL:
-			out.L += v
-		case e.Q == lagrt.QC && direct:
-			out.C = v
-		case e.Q == lagrt.QC:
-			out.C += v
-		case lagrt.Quantities[e.Q].IsMatrix():
-			out.Vec(e.Q)[t.Offset[e.Q]+it*t.PerIter[e.Q]+j[e.Q]] = v
-			j[e.Q]++
-		case direct:
-			out.Vec(e.Q)[e.Row.At(vals)] = v
+	res := s.out
+	for k := range s.ops {
+		op := &s.ops[k]
+		v := res[op.out]
+		switch op.mode {
+		case modeScalarSet, modeScalarAdd:
+			r := &out.L
+			if op.q == lagrt.QC {
+				r = &out.C
+			}
+			if op.mode == modeScalarSet {
+				*r = v
+			} else {
+				*r += v
+			}
+		case modeMatrix:
+			op.dst[op.base+it*op.stride] = v
+		case modeSet:
+			op.dst[op.row.At(vals)] = v
 		default:
-			out.Vec(e.Q)[e.Row.At(vals)] += v
+			op.dst[op.row.At(vals)] += v
 		}
 	}
 }

@@ -89,3 +89,38 @@ func sameModel(a, b lagrt.Model, p *lagrt.Point) error {
 	}
 	return nil
 }
+
+// networkSource is the all-to-all network of testdata/network.lag with n
+// oscillators.
+func networkSource(n int) string {
+	return fmt.Sprintf(`system Net
+const N = %d, a = 0.1
+param k[N] = 1.0, W[N][N] = 0.0
+coord x[N]
+input u
+target y
+lagrangian = sum(i in 0..N-1, 0.5*dot(x[i])^2 - 0.5*k[i]*x[i]^2 - 0.25*a*x[i]^4)
+           + sum(i in 0..N-1, sum(j in 0..N-1, 0.5*W[i][j]*x[i]*x[j]))
+           + u*x[0]
+cost = 0.5*(x[N-1] - y)^2
+`, n)
+}
+
+// BenchmarkEvalNetwork measures the interpreter on a large looped model
+// (n = 256: 65,792 parameters), per evaluation at the Newton level.
+func BenchmarkEvalNetwork(b *testing.B) {
+	u, err := compiler.Compile("net.lag", []byte(networkSource(256)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := interp.New(u)
+	p := lagrttest.RandomPoint(m.Info(), rand.New(rand.NewPCG(1, 1)))
+	out := lagrt.NewOut(m.Info())
+	for _, lvl := range []lagrt.Want{lagrt.Level1, lagrt.Level2, lagrt.Level3} {
+		b.Run(fmt.Sprintf("Level%d", lagrt.LevelOf(lvl)), func(b *testing.B) {
+			for b.Loop() {
+				m.Eval(lvl, p, out)
+			}
+		})
+	}
+}
