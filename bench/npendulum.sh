@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Side-by-side compile time of the planar n-link pendulum: lagc (whole
-# pipeline, go test -bench) against SymPy (../shared/bench/sympy_npendulum.py,
+# pipeline, go test -bench) against SymPy (bench/sympy_npendulum.py,
 # or the script given as $SYMPY_SCRIPT). Prints one row per n with the ratio.
 # Usage: bench/npendulum.sh [n ...]   (default: 2 4 6 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ns=("${@:-2 4 6 8}")
 ns=(${ns[@]})
-script=${SYMPY_SCRIPT:-../shared/bench/sympy_npendulum.py}
+script=${SYMPY_SCRIPT:-bench/sympy_npendulum.py}
 declare -A lagc
 while read -r name _ ns_op _; do
 	n=${name##*/n=}; n=${n%%-*}

@@ -10,7 +10,7 @@ import (
 )
 
 // NPendulumSource returns the .lag source of a planar pendulum of n links,
-// the workload of ../shared/bench/sympy_npendulum.py: Cartesian positions
+// the workload of bench/sympy_npendulum.py: Cartesian positions
 // as let chains, velocities by dot, masses and lengths as parameters.
 func nPendulumSource(n int) string {
 	var b strings.Builder

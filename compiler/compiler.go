@@ -8,7 +8,7 @@
 // term's derivatives are the derivatives of its body with respect to its
 // slots, scattered to the slots' positions at every point of the nest:
 // ∂/∂x[k] Σ_i f(x[i], x[i+1]) gets ∂₁f at i = k and ∂₂f at i = k−1,
-// exactly the Kronecker-delta resolution of MATH.md §9, done by the loop
+// exactly the Kronecker-delta resolution of docs/math.md §9, done by the loop
 // instead of by symbolic index solving. So the size of the plan, and of
 // the generated code, follows the source, not the array sizes.
 //

@@ -17,7 +17,7 @@ import (
 // Each term of the Lagrangian contributes one part per occurrence of the
 // family in it: the occurrence's index is solved for the term's loop
 // variables (x[i+1] in a sum over i gives i = k−1, guarded by the range of
-// i), and the loop variables left over stay summed (MATH.md §9).
+// i), and the loop variables left over stay summed (docs/math.md §9).
 type Equation struct {
 	Coord string // the generic element, "x[k]" or "W[k1][k2]"
 	Range string // "k = 0..19", "" for a scalar

@@ -10,7 +10,7 @@ import (
 
 // TestEquationsGenericIndex prints the Euler–Lagrange equations of the
 // looped testdata systems for a generic index and compares them with the
-// equations derived by hand (MATH.md §9's W network: the coupling gives
+// equations derived by hand (docs/math.md §9's W network: the coupling gives
 // Σ_j ½W[k][j] x[j] + Σ_i ½W[i][k] x[i]; the chain's boundary terms are
 // guarded).
 func TestEquationsGenericIndex(t *testing.T) {

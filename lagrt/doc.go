@@ -5,7 +5,7 @@
 // Model. The package imports only the standard library and gonum, so
 // programs that use compiled models never link the compiler.
 //
-// The mathematics is specified in the project's MATH.md; this comment
+// The mathematics is specified in docs/math.md; this comment
 // explains what the runtime does with it.
 //
 // # Discretisation
@@ -152,7 +152,7 @@
 //     it to O(H⁴), and the fine error is ‖δ‖∞/((N/M)² − 1)
 //     (ErrorEstimate.Max; Rel relative to the largest excursion of a
 //     coordinate; Cost for C_d from ∇C_d·δ). On the closed forms of
-//     MATH.md §4 the estimate is within 1% of the actual error, for
+//     docs/math.md §4 the estimate is within 1% of the actual error, for
 //     even and odd N, fixed and periodic conditions.
 //   - Local time scale: ωh per step, ω² the spectral radius of
 //     (∂²L/∂v²)⁻¹∂²L/∂q² at the midpoint (ErrorEstimate.OmegaH). It flags

@@ -11,7 +11,7 @@ import (
 )
 
 // The error estimate of well-resolved solutions matches the actual
-// deviation from the continuous closed forms of MATH.md §4 (fixed and
+// deviation from the continuous closed forms of docs/math.md §4 (fixed and
 // periodic, even and odd N) and raises no warning.
 func TestErrorEstimateAccurate(t *testing.T) {
 	for _, c := range []struct {

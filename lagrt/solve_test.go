@@ -14,7 +14,7 @@ import (
 
 // Tolerances of the tests, written down once:
 const (
-	closedFormTol = 1e-10 // closed forms of MATH.md §4, absolute on O(1) trajectories
+	closedFormTol = 1e-10 // closed forms of docs/math.md §4, absolute on O(1) trajectories
 	epAdjTol      = 1e-6  // centered EP vs adjoint, relative (RelErr)
 	fdAdjTol      = 1e-6  // finite differences vs adjoint, relative
 	derivTol      = 1e-6  // hand-written derivatives vs finite differences
@@ -84,7 +84,7 @@ func TestOscillatorFixedClosedForm(t *testing.T) {
 }
 
 // Driven oscillator, periodic: q_k = A cos(ν t_k) with the discrete
-// amplitude of MATH.md §4.
+// amplitude of docs/math.md §4.
 func TestDrivenPeriodicClosedForm(t *testing.T) {
 	for _, c := range []struct {
 		om, F, nu float64

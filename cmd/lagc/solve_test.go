@@ -17,7 +17,7 @@ func lagc(t *testing.T, args ...string) (string, string, int) {
 }
 
 // TestSolveClosedForm compares lagc solve on the harmonic oscillator with
-// the exact discrete solution of MATH.md §4:
+// the exact discrete solution of docs/math.md §4:
 // q_k = (a sin(Ω(T−t_k)) + b sin(Ω t_k)) / sin(ΩT), Ω = (2/h) atan(ωh/2).
 func TestSolveClosedForm(t *testing.T) {
 	stdout, stderr, code := lagc(t, "solve", "../../testdata/harmonic.lag", "--T=1.2", "--steps=120",
