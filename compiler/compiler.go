@@ -95,6 +95,9 @@ func FromModel(m *dsl.Model) (*Unit, error) {
 			u.Info.Patterns[q] = p.Pattern(q)
 		}
 	}
+	if err := checkKinetic(m, u.Info.Patterns[lagrt.QLvv]); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -193,7 +196,11 @@ func newPlan(m *dsl.Model) (*Plan, error) {
 			}
 			pt, err := planTerm(m, t, cost)
 			if err != nil {
-				errs = append(errs, &parser.Error{Pos: m.Pos, Msg: err.Error()})
+				pos := m.LagrangianPos
+				if cost {
+					pos = m.CostPos
+				}
+				errs = append(errs, &parser.Error{Pos: pos, Msg: err.Error()})
 				continue
 			}
 			p.Terms = append(p.Terms, pt)
@@ -368,7 +375,7 @@ func planTerm(m *dsl.Model, t dsl.Term, cost bool) (*Term, error) {
 	}
 	for _, e := range outs {
 		if !finite(e) {
-			return nil, fmt.Errorf("a derivative of the %s is not a finite number (a constant overflows float64: %s); rescale the constants",
+			return nil, fmt.Errorf("a derivative of the %s overflows float64 (it contains %s); rescale the constants",
 				map[bool]string{false: "lagrangian", true: "cost"}[cost], symbolic.Infix(e))
 		}
 	}
@@ -469,4 +476,31 @@ func (p *Plan) Pattern(q lagrt.Quantity) *lagrt.Pattern {
 		})
 	}
 	return pat
+}
+
+// checkKinetic rejects coordinates whose row of ∂²L/∂v² is structurally
+// zero: the Lagrangian is at most linear in their velocity, so they have
+// no second-order equation of motion and every discrete Hessian is
+// singular (issue 11 item 4; nonconstant singular kinetic matrices are
+// diagnosed at solve time).
+func checkKinetic(m *dsl.Model, lvv *lagrt.Pattern) error {
+	covered := make([]bool, len(m.CoordNames))
+	for _, r := range lvv.Rows {
+		covered[r] = true
+	}
+	var errs parser.ErrorList
+	for _, d := range m.Coords {
+		for i := d.Offset; i < d.Offset+d.Len(); i++ {
+			if !covered[i] {
+				errs = append(errs, &parser.Error{Pos: d.Pos, Msg: fmt.Sprintf(
+					"∂²L/∂dot(%s)² is zero: the lagrangian is at most linear in dot(%s), so %s has no second-order equation of motion (add a kinetic term such as 0.5*dot(%s)^2)",
+					m.CoordNames[i], m.CoordNames[i], m.CoordNames[i], m.CoordNames[i])})
+				break
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }

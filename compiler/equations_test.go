@@ -51,3 +51,27 @@ func TestEquationsGenericIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestNonFiniteDerivatives: constants whose derivatives overflow float64
+// are positioned errors, not Go code with +Inf in it (issue 11 item 5).
+func TestNonFiniteDerivatives(t *testing.T) {
+	for _, l := range []string{"0.5*dot(x)^2 - c*x^2", "0.5*dot(x)^2 - x^1e300", "0.5*dot(x)^2 - 1e308*x^4"} {
+		src := "system F\nconst c = 1e308\ncoord x\nlagrangian = " + l + "\n"
+		_, err := compiler.Compile("f.lag", []byte(src))
+		if err == nil || !strings.HasPrefix(err.Error(), "f.lag:4:1: a derivative of the lagrangian overflows float64") {
+			t.Errorf("%s: error %v", l, err)
+		}
+	}
+}
+
+// TestLinearInVelocity: a Lagrangian linear in a velocity has a singular
+// ∂²L/∂v², an error at the coordinate's declaration (issue 11 item 4).
+func TestLinearInVelocity(t *testing.T) {
+	_, err := compiler.Compile("z.lag", []byte("system Z\ncoord x\nlagrangian = dot(x) - 0.5*x^2\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "z.lag:2:7: ∂²L/∂dot(x)² is zero") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := compiler.Compile("z.lag", []byte("system Z\ncoord x, y\nlagrangian = 0.5*dot(x)^2 + dot(x)*dot(y)\n")); err != nil {
+		t.Errorf("an off-diagonal kinetic term counts: %v", err)
+	}
+}

@@ -264,6 +264,7 @@ func (c *checker) check(f *parser.File) {
 	} else {
 		v := lag.(*parser.LagrangianStmt).Value
 		c.m.LagrangianSrc = parser.FormatExpr(v)
+		c.m.LagrangianPos = lag.Base().Pos
 		if e := c.lower(v, &ctx{what: "lagrangian", noTarget: true}); e != nil {
 			if c.m.LTerms = c.terms(e, lag.Base().Pos); c.m.LTerms != nil {
 				c.checkVelocities(lag)
@@ -273,6 +274,7 @@ func (c *checker) check(f *parser.File) {
 	if cost != nil {
 		v := cost.(*parser.CostStmt).Value
 		c.m.CostSrc = parser.FormatExpr(v)
+		c.m.CostPos = cost.Base().Pos
 		if e := c.lower(v, &ctx{what: "cost"}); e != nil {
 			c.m.CTerms = c.terms(e, cost.Base().Pos)
 			c.m.HasCost = true

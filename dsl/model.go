@@ -38,6 +38,8 @@ type Model struct {
 	LTerms, CTerms []Term
 	// HasCost reports whether the file has a cost.
 	HasCost bool
+	// LagrangianPos and CostPos are the positions of the statements.
+	LagrangianPos, CostPos parser.Pos
 	// Slots describes the symbols of the lowered expressions.
 	Slots map[*symbolic.Node]*Slot
 	// display holds the source spelling of slot symbols.
