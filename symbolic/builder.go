@@ -23,6 +23,9 @@ type Builder struct {
 	// contents memoises the decomposition of sums with a non-trivial
 	// content (see content.go); primitive sums are flagged instead.
 	contents map[*Node]*contentInfo
+	// splits memoises the sub-product a product is differentiated
+	// through (see diffSplit).
+	splits map[*Node]int32
 }
 
 // NewBuilder returns an empty builder.

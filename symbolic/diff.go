@@ -56,6 +56,9 @@ func (b *Builder) diffRule(e, x *Node) *Node {
 		}
 		return b.Add(ds...)
 	case KMul:
+		if d := b.diffSplit(e, x); d != nil {
+			return d
+		}
 		// Product rule: c · Σ_i f_i' · Π_{j≠i} f_j.
 		var buf [16]*Node
 		ds := buf[:0]
@@ -130,4 +133,61 @@ func (b *Builder) diffRule(e, x *Node) *Node {
 		return b.Mul(g, du)
 	}
 	panic(fmt.Sprintf("symbolic: Diff: unexpected node %v", e))
+}
+
+// diffSplit differentiates a product e = c·f_j·R through an existing
+// sub-product R (the product of all factors but one, with coefficient 1):
+// ∂e = c·(∂f_j·R + f_j·∂R), where ∂R is memoised. Without it, the flat
+// product rule rebuilds every product of all factors but one, which is
+// quadratic for a product built up factor by factor (let towers
+// a_i = f(a_{i-1})·a_{i-1}, whose canonical form is one flat product of i
+// factors) and loses the sharing between ∂a_i and ∂a_{i-1}. It returns nil
+// (use the flat rule) when fewer than three factors depend on x, where the
+// flat rule is as small, or when no such sub-product exists.
+func (b *Builder) diffSplit(e, x *Node) *Node {
+	if len(e.args) < 3 {
+		return nil
+	}
+	nd := 0
+	for _, f := range e.args {
+		if dependsOn(f, x) {
+			nd++
+		}
+	}
+	if nd < 3 {
+		return nil
+	}
+	j := b.splitIndex(e)
+	if j < 0 {
+		return nil
+	}
+	var rbuf [16]*Node
+	rest := append(append(rbuf[:0], e.args[:j]...), e.args[j+1:]...)
+	r := b.lookup(KMul, 0, 1, "", rest)
+	f := e.args[j]
+	c := b.Num(e.val)
+	return b.Add(b.Mul(c, b.diff(f, x), r), b.Mul(c, f, b.diff(r, x)))
+}
+
+// splitIndex returns the index of the factor of the product e whose
+// complement (the product of the other factors, coefficient 1) exists, the
+// most recently created complement if several do, or -1. The choice does
+// not depend on the variable and is memoised.
+func (b *Builder) splitIndex(e *Node) int {
+	if j, ok := b.splits[e]; ok {
+		return int(j)
+	}
+	best, bestID := -1, int32(-1)
+	var rbuf [16]*Node
+	for j := range e.args {
+		rest := append(append(rbuf[:0], e.args[:j]...), e.args[j+1:]...)
+		if r := b.lookup(KMul, 0, 1, "", rest); r != nil && r.id > bestID {
+			best, bestID = j, r.id
+		}
+	}
+	if b.splits == nil {
+		b.splits = make(map[*Node]int32)
+	}
+	b.splits[e] = int32(best)
+	return best
 }
