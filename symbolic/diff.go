@@ -96,41 +96,11 @@ func (b *Builder) diffRule(e, x *Node) *Node {
 			num := b.Sub(b.Mul(v, b.diff(y, x)), b.Mul(y, b.diff(v, x)))
 			return b.Div(num, b.Add(b.Square(v), b.Square(y)))
 		}
-		du := b.diff(u, x)
-		var g *Node // g = f'(u)
-		switch e.fn {
-		case Sin:
-			g = b.Call(Cos, u)
-		case Cos:
-			g = b.Neg(b.Call(Sin, u))
-		case Tan:
-			g = b.Add(b.one, b.Square(e))
-		case Asin:
-			g = b.Pow(b.Sub(b.one, b.Square(u)), b.Num(-0.5))
-		case Acos:
-			g = b.Neg(b.Pow(b.Sub(b.one, b.Square(u)), b.Num(-0.5)))
-		case Atan:
-			g = b.Pow(b.Add(b.one, b.Square(u)), b.minus1)
-		case Sinh:
-			g = b.Call(Cosh, u)
-		case Cosh:
-			g = b.Call(Sinh, u)
-		case Tanh:
-			g = b.Sub(b.one, b.Square(e))
-		case Exp:
-			g = e
-		case Log:
-			g = b.Pow(u, b.minus1)
-		case Sqrt:
-			g = b.Mul(b.half, b.Pow(u, b.Num(-0.5)))
-		case Abs:
-			g = b.Call(Sign, u)
-		case Sign:
-			return b.zero
-		default:
-			panic(fmt.Sprintf("symbolic: Diff: no rule for %v", e.fn))
+		rule := funcTable[e.fn].deriv
+		if rule == nil {
+			return b.zero // sign
 		}
-		return b.Mul(g, du)
+		return b.Mul(rule(b, e, u), b.diff(u, x))
 	}
 	panic(fmt.Sprintf("symbolic: Diff: unexpected node %v", e))
 }

@@ -264,12 +264,6 @@ func (p *printer) pow(base, exp *Node, e float64) (string, int) {
 	return p.wrap(base, precAtom) + "^" + p.wrap(exp, precAtom), precPow
 }
 
-var latexFuncs = [...]string{
-	Sin: `\sin`, Cos: `\cos`, Tan: `\tan`, Asin: `\arcsin`, Acos: `\arccos`, Atan: `\arctan`,
-	Atan2: `\operatorname{atan2}`, Sinh: `\sinh`, Cosh: `\cosh`, Tanh: `\tanh`, Exp: `\exp`, Log: `\log`,
-	Sqrt: `\sqrt`, Abs: `\operatorname{abs}`, Sign: `\operatorname{sign}`,
-}
-
 func (p *printer) call(n *Node) string {
 	args := make([]string, len(n.args))
 	for i, a := range n.args {
@@ -285,7 +279,7 @@ func (p *printer) call(n *Node) string {
 	case Sqrt:
 		return `\sqrt{` + joined + `}`
 	}
-	return latexFuncs[n.fn] + `\left(` + joined + `\right)`
+	return n.fn.LaTeXName() + `\left(` + joined + `\right)`
 }
 
 type dispFactor struct {
