@@ -26,6 +26,8 @@ type Builder struct {
 	// splits memoises the sub-product a product is differentiated
 	// through (see diffSplit).
 	splits map[*Node]int32
+	// simplifier holds the memo tables of Simplify.
+	simplifier *simplifier
 }
 
 // NewBuilder returns an empty builder.

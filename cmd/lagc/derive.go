@@ -63,7 +63,7 @@ func runDerive(c *cli, args []string) error {
 }
 
 // printDerivation prints the Lagrangian, the cost, the momenta and the
-// Euler–Lagrange equations of u. Large subexpressions that occur more than
+// Euler–Lagrange equations of u, simplified for display (Builder.Simplify). Large subexpressions that occur more than
 // once are printed once, as temporaries w1, w2, ... listed after the
 // equations, so the output stays linear in the size of the shared graph.
 // Symbols print in LaTeX by symbolic.LaTeXName (velocities dot(q) as
@@ -76,6 +76,9 @@ func printDerivation(w io.Writer, u *compiler.Unit, latex bool) {
 	}
 	exprs = append(exprs, d.Lv...)
 	exprs = append(exprs, d.EL...)
+	for i, e := range exprs {
+		exprs[i] = m.B.Simplify(e)
+	}
 	l := symbolic.PrintShared(exprs, symbolic.PrintOptions{LaTeX: latex})
 	next := func() string {
 		s := l.Exprs[0]
