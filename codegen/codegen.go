@@ -156,9 +156,9 @@ func (g *gen) modelDoc(src string) {
 }
 
 func docExpr(e *symbolic.Node) string {
-	s := symbolic.Infix(e)
-	if len(s) > maxDocLen {
-		return fmt.Sprintf("(%d characters; run lagc derive to see it)", len(s))
+	s, ok := symbolic.InfixMax(e, maxDocLen)
+	if !ok || len(s) > maxDocLen {
+		return "(too long to show here; run lagc derive to see it)"
 	}
 	return s
 }
@@ -902,11 +902,19 @@ func isKeyword(s string) bool {
 	return false
 }
 
-// exportName returns an exported Go identifier for a lagc name: the first
-// letter upper-cased (θ becomes Θ), or a "P" prefix when it has no upper
-// case (a leading underscore or a letter without case).
+// exportName returns an exported Go identifier for a lagc name. A leading
+// Greek letter is spelled in Latin letters, capitalised, so that the field
+// can be typed on any keyboard and is exported (κ → Kappa, θ_ref →
+// Theta_ref, Ω → Omega; the table is symbolic.GreekName); otherwise the
+// first letter is upper-cased, or a "P" prefixed when it has no upper case
+// (a leading underscore or a letter without case). Names that collide
+// (ω and Ω, or κ and a parameter Kappa) are told apart by fieldNames with
+// a suffix _2, _3, ... in declaration order.
 func exportName(s string) string {
 	r, size := utf8.DecodeRuneInString(s)
+	if latin, ok := symbolic.GreekName(r); ok {
+		return strings.ToUpper(latin[:1]) + latin[1:] + s[size:]
+	}
 	if u := unicode.ToUpper(r); unicode.IsUpper(u) {
 		return string(u) + s[size:]
 	}

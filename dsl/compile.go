@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/lagc/lagc/parser"
 	"github.com/lagc/lagc/symbolic"
@@ -173,12 +174,21 @@ func (c *checker) errorf(pos parser.Pos, format string, args ...any) {
 	c.errs = append(c.errs, e)
 }
 
-// functions maps the built-in function names to their arity.
-var functions = map[string]int{
-	"sin": 1, "cos": 1, "tan": 1, "asin": 1, "acos": 1, "atan": 1, "atan2": 2,
-	"sinh": 1, "cosh": 1, "tanh": 1, "exp": 1, "log": 1, "sqrt": 1, "abs": 1,
-	"pow": 2, "dot": 1,
-}
+// functions maps the names of the functions source may call to their
+// arity: the built-in functions of package symbolic (its table is the one
+// place they are described) and the two the language adds, pow(x, y) = x^y
+// and dot(e), the total time derivative. functionList lists them for
+// messages.
+var functions, functionList = func() (map[string]int, string) {
+	m := map[string]int{}
+	var names []string
+	for _, f := range symbolic.SourceFuncs() {
+		m[f.String()] = f.Arity()
+		names = append(names, f.String())
+	}
+	m["pow"], m["dot"] = 2, 1
+	return m, strings.Join(append(names, "pow", "dot"), " ")
+}()
 
 func plural(n int, word string) string {
 	if n == 1 {
@@ -597,15 +607,11 @@ func (c *checker) constEval1(e parser.Expr, what string) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		switch name {
-		case "pow":
+		if name == "pow" {
 			return math.Pow(args[0], args[1]), true
-		case "atan2":
-			return math.Atan2(args[0], args[1]), true
 		}
 		fn, _ := symbolic.FuncByName(name)
-		b := symbolic.NewBuilder()
-		return symbolic.Eval(b.Call(fn, b.Num(args[0])), nil), true
+		return fn.Apply(args...), true
 	case *parser.Sum:
 		lo, hi, ok := c.sumRange(e)
 		if !ok {
@@ -650,5 +656,3 @@ func (c *checker) checkCall(e *parser.Call) bool {
 	}
 	return true
 }
-
-var functionList = "sin cos tan asin acos atan atan2 sinh cosh tanh exp log sqrt abs pow dot"

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -182,4 +183,17 @@ func FuzzCompile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNFCNames checks that a composed and a decomposed é name the same
+// coordinate (issue 11 item 18).
+func TestNFCNames(t *testing.T) {
+	_, err := Compile("n.lag", []byte("system A\ncoord caf\u00e9, cafe\u0301\nlagrangian = dot(caf\u00e9)^2\n"))
+	if got, want := fmt.Sprint(err), "n.lag:2:13: café redeclared (previous declaration at 2:7)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	m, err := Compile("n.lag", []byte("system A\ncoord caf\u00e9\nlagrangian = dot(cafe\u0301)^2\n"))
+	if err != nil || m.CoordNames[0] != "caf\u00e9" {
+		t.Errorf("got %v, %v", m, err)
+	}
 }

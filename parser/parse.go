@@ -12,6 +12,7 @@ import (
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxDepth is the deepest expression nesting Parse accepts. Nesting is
@@ -144,6 +145,8 @@ func (p *parseState) prescan(text string) ([]*Comment, bool) {
 		chains   = []int{0} // per open bracket level: length of the current sign/'^' chain
 		depth    = 0        // open brackets + sum of chains
 		operand  = false    // previous token ends an operand
+		opens    []lexer.Token
+		prev     lexer.Token // previous token other than white space and comments
 	)
 	resetChain := func() {
 		depth -= chains[len(chains)-1]
@@ -156,6 +159,11 @@ func (p *parseState) prescan(text string) ([]*Comment, bool) {
 			return nil, false
 		}
 		if tok.EOF() {
+			if len(opens) > 0 {
+				o := opens[len(opens)-1]
+				p.errorf(p.pos(o.Pos), "syntax error: expected %q to close this %q", closer[o.Value], o.Value)
+				return nil, false
+			}
 			return comments, true
 		}
 		switch tok.Type {
@@ -166,15 +174,28 @@ func (p *parseState) prescan(text string) ([]*Comment, bool) {
 			continue
 		case symNumber, symIdent:
 			operand = true
+			prev = tok
 			continue
 		}
+		if tok.Value == "*" && prev.Value == "*" && prev.Pos.Offset+1 == tok.Pos.Offset {
+			p.errorf(p.pos(prev.Pos), `syntax error: unexpected "**": use ^ for powers (x^2)`)
+			return nil, false
+		}
+		prev = tok
 		switch tok.Value {
 		case "(", "[":
 			chains = append(chains, 0)
+			opens = append(opens, tok)
 			depth++
 			operand = false
 		case ")", "]":
 			if len(chains) > 1 {
+				if o := opens[len(opens)-1]; closer[o.Value] != tok.Value {
+					p.errorf(p.pos(tok.Pos), "syntax error: unexpected %q (expected %q to close the %q at %d:%d)",
+						tok.Value, closer[o.Value], o.Value, o.Pos.Line, o.Pos.Column)
+					return nil, false
+				}
+				opens = opens[:len(opens)-1]
 				depth -= 1 + chains[len(chains)-1]
 				chains = chains[:len(chains)-1]
 			}
@@ -201,6 +222,9 @@ func (p *parseState) prescan(text string) ([]*Comment, bool) {
 		}
 	}
 }
+
+// closer maps an opening bracket to its closing one.
+var closer = map[string]string{"(": ")", "[": "]"}
 
 func trimCR(s string) string {
 	for len(s) > 0 && s[len(s)-1] == '\r' {
@@ -327,8 +351,10 @@ func (p *parseState) lowerStmt(g *gStmt) Stmt {
 	panic("empty statement")
 }
 
+// ident lowers a name, in Unicode normalisation form NFC: a composed and a
+// decomposed é are the same name.
 func (p *parseState) ident(g *gIdent) *Ident {
-	id := &Ident{NamePos: p.pos(g.Pos), Name: g.Name}
+	id := &Ident{NamePos: p.pos(g.Pos), Name: norm.NFC.String(g.Name)}
 	if IsKeyword(g.Name) {
 		p.errorf(id.NamePos, "cannot use keyword %s as a name", g.Name)
 	}

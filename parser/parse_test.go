@@ -118,6 +118,16 @@ func TestParseErrors(t *testing.T) {
 		{"system A\nlagrangian = 1 @", `e.lag:2:16: invalid character '@'`},
 		{"system A\nlagrangian = 1 \x01", `e.lag:2:16: invalid character U+0001`},
 		{"system A\nlagrangian = sum(i in 1..2 x)", `e.lag:2:28: syntax error: unexpected token "x" (expected "," expression ")")`},
+		// unclosed brackets are reported at the bracket (issue 11 item 16)
+		{"system A\nlagrangian = (dot(x)^2 + x\n", `e.lag:2:14: syntax error: expected ")" to close this "("`},
+		{"system A\nlagrangian = (1 + sin(2)\ncost = 1", `e.lag:2:14: syntax error: expected ")" to close this "("`},
+		{"system A\nlagrangian = (1 + sin(2\n", `e.lag:2:22: syntax error: expected ")" to close this "("`},
+		{"system A\nlagrangian = x[x[", `e.lag:2:17: syntax error: expected "]" to close this "["`},
+		{"system A\nlagrangian = (x]", `e.lag:2:16: syntax error: unexpected "]" (expected ")" to close the "(" at 2:14)`},
+		{"system A\nlagrangian = x[(1])", `e.lag:2:18: syntax error: unexpected "]" (expected ")" to close the "(" at 2:16)`},
+		// ** (issue 11 item 24)
+		{"system A\nlagrangian = dot(x)**2", `e.lag:2:20: syntax error: unexpected "**": use ^ for powers (x^2)`},
+		{"system A\nlagrangian = x * * 2", `e.lag:2:18: syntax error: unexpected token "*" (expected expression)`},
 		{"system \xff", "e.lag:1:8: invalid UTF-8 encoding"},
 		{"system in", "e.lag:1:8: cannot use keyword in as a name"},
 		{"system A let sum = 1", "e.lag:1:14: cannot use keyword sum as a name"},
@@ -193,5 +203,22 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse("double_pendulum.lag", src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestIdentNFC checks that names are NFC-normalised: a composed and a
+// decomposed é are one name (issue 11 item 18).
+func TestIdentNFC(t *testing.T) {
+	f, err := Parse("n.lag", []byte("system A\ncoord caf\u00e9, cafe\u0301\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := f.Stmts[1].(*DeclStmt).Items
+	if a, b := items[0].Name.Name, items[1].Name.Name; a != "caf\u00e9" || b != a {
+		t.Errorf("names %q and %q, want both %q", a, b, "caf\u00e9")
+	}
+	// Columns still count the runes of the source.
+	if pos := items[1].Name.NamePos; pos.Col != 13 {
+		t.Errorf("second name at %v, want column 13", pos)
 	}
 }

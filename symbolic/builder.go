@@ -23,6 +23,11 @@ type Builder struct {
 	// contents memoises the decomposition of sums with a non-trivial
 	// content (see content.go); primitive sums are flagged instead.
 	contents map[*Node]*contentInfo
+	// splits memoises the sub-product a product is differentiated
+	// through (see diffSplit).
+	splits map[*Node]int32
+	// simplifier holds the memo tables of Simplify.
+	simplifier *simplifier
 }
 
 // NewBuilder returns an empty builder.
@@ -233,38 +238,11 @@ func (b *Builder) Call(f Func, args ...*Node) *Node {
 	return b.intern(KCall, f, 0, "", args)
 }
 
-// applyFunc evaluates a one-argument function. These are exactly the
-// functions the tape and generated code use.
+// applyFunc evaluates a one-argument function (see funcTable). These are
+// exactly the functions the tape and generated code use.
 func applyFunc(f Func, x float64) float64 {
-	switch f {
-	case Sin:
-		return math.Sin(x)
-	case Cos:
-		return math.Cos(x)
-	case Tan:
-		return math.Tan(x)
-	case Asin:
-		return math.Asin(x)
-	case Acos:
-		return math.Acos(x)
-	case Atan:
-		return math.Atan(x)
-	case Sinh:
-		return math.Sinh(x)
-	case Cosh:
-		return math.Cosh(x)
-	case Tanh:
-		return math.Tanh(x)
-	case Exp:
-		return math.Exp(x)
-	case Log:
-		return math.Log(x)
-	case Sqrt:
-		return math.Sqrt(x)
-	case Abs:
-		return math.Abs(x)
-	case Sign:
-		return sign(x)
+	if f < numFuncs && funcTable[f].eval != nil {
+		return funcTable[f].eval(x)
 	}
 	panic(fmt.Sprintf("symbolic: bad function %d", f))
 }

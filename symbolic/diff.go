@@ -56,6 +56,9 @@ func (b *Builder) diffRule(e, x *Node) *Node {
 		}
 		return b.Add(ds...)
 	case KMul:
+		if d := b.diffSplit(e, x); d != nil {
+			return d
+		}
 		// Product rule: c · Σ_i f_i' · Π_{j≠i} f_j.
 		var buf [16]*Node
 		ds := buf[:0]
@@ -93,41 +96,68 @@ func (b *Builder) diffRule(e, x *Node) *Node {
 			num := b.Sub(b.Mul(v, b.diff(y, x)), b.Mul(y, b.diff(v, x)))
 			return b.Div(num, b.Add(b.Square(v), b.Square(y)))
 		}
-		du := b.diff(u, x)
-		var g *Node // g = f'(u)
-		switch e.fn {
-		case Sin:
-			g = b.Call(Cos, u)
-		case Cos:
-			g = b.Neg(b.Call(Sin, u))
-		case Tan:
-			g = b.Add(b.one, b.Square(e))
-		case Asin:
-			g = b.Pow(b.Sub(b.one, b.Square(u)), b.Num(-0.5))
-		case Acos:
-			g = b.Neg(b.Pow(b.Sub(b.one, b.Square(u)), b.Num(-0.5)))
-		case Atan:
-			g = b.Pow(b.Add(b.one, b.Square(u)), b.minus1)
-		case Sinh:
-			g = b.Call(Cosh, u)
-		case Cosh:
-			g = b.Call(Sinh, u)
-		case Tanh:
-			g = b.Sub(b.one, b.Square(e))
-		case Exp:
-			g = e
-		case Log:
-			g = b.Pow(u, b.minus1)
-		case Sqrt:
-			g = b.Mul(b.half, b.Pow(u, b.Num(-0.5)))
-		case Abs:
-			g = b.Call(Sign, u)
-		case Sign:
-			return b.zero
-		default:
-			panic(fmt.Sprintf("symbolic: Diff: no rule for %v", e.fn))
+		rule := funcTable[e.fn].deriv
+		if rule == nil {
+			return b.zero // sign
 		}
-		return b.Mul(g, du)
+		return b.Mul(rule(b, e, u), b.diff(u, x))
 	}
 	panic(fmt.Sprintf("symbolic: Diff: unexpected node %v", e))
+}
+
+// diffSplit differentiates a product e = c·f_j·R through an existing
+// sub-product R (the product of all factors but one, with coefficient 1):
+// ∂e = c·(∂f_j·R + f_j·∂R), where ∂R is memoised. Without it, the flat
+// product rule rebuilds every product of all factors but one, which is
+// quadratic for a product built up factor by factor (let towers
+// a_i = f(a_{i-1})·a_{i-1}, whose canonical form is one flat product of i
+// factors) and loses the sharing between ∂a_i and ∂a_{i-1}. It returns nil
+// (use the flat rule) when fewer than three factors depend on x, where the
+// flat rule is as small, or when no such sub-product exists.
+func (b *Builder) diffSplit(e, x *Node) *Node {
+	if len(e.args) < 3 {
+		return nil
+	}
+	nd := 0
+	for _, f := range e.args {
+		if dependsOn(f, x) {
+			nd++
+		}
+	}
+	if nd < 3 {
+		return nil
+	}
+	j := b.splitIndex(e)
+	if j < 0 {
+		return nil
+	}
+	var rbuf [16]*Node
+	rest := append(append(rbuf[:0], e.args[:j]...), e.args[j+1:]...)
+	r := b.lookup(KMul, 0, 1, "", rest)
+	f := e.args[j]
+	c := b.Num(e.val)
+	return b.Add(b.Mul(c, b.diff(f, x), r), b.Mul(c, f, b.diff(r, x)))
+}
+
+// splitIndex returns the index of the factor of the product e whose
+// complement (the product of the other factors, coefficient 1) exists, the
+// most recently created complement if several do, or -1. The choice does
+// not depend on the variable and is memoised.
+func (b *Builder) splitIndex(e *Node) int {
+	if j, ok := b.splits[e]; ok {
+		return int(j)
+	}
+	best, bestID := -1, int32(-1)
+	var rbuf [16]*Node
+	for j := range e.args {
+		rest := append(append(rbuf[:0], e.args[:j]...), e.args[j+1:]...)
+		if r := b.lookup(KMul, 0, 1, "", rest); r != nil && r.id > bestID {
+			best, bestID = j, r.id
+		}
+	}
+	if b.splits == nil {
+		b.splits = make(map[*Node]int32)
+	}
+	b.splits[e] = int32(best)
+	return best
 }

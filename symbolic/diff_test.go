@@ -150,3 +150,47 @@ func TestDiffMemo(t *testing.T) {
 	}()
 	b.Diff(e, b.Mul(x, x))
 }
+
+// TestDiffTowerLinear checks that the first and second derivatives of a
+// let tower a_i = sin(a_{i-1})*a_{i-1} (one flat product of i factors)
+// create a number of nodes linear in its height: the product rule goes
+// through the existing sub-product a_{i-1} (diffSplit). With the flat rule
+// the counts grow quadratically and cubically.
+func TestDiffTowerLinear(t *testing.T) {
+	count := func(n int) (d, dd int) {
+		b := NewBuilder()
+		x := b.Sym("x")
+		a := tower(b, x, n)
+		n0 := b.NumNodes()
+		da := b.Diff(a, x)
+		n1 := b.NumNodes()
+		b.Diff(da, x)
+		return n1 - n0, b.NumNodes() - n1
+	}
+	d30, dd30 := count(30)
+	d60, dd60 := count(60)
+	if r := float64(d60) / float64(d30); r > 2.2 {
+		t.Errorf("first derivative: %d nodes at 30 lets, %d at 60 (%.2fx)", d30, d60, r)
+	}
+	if r := float64(dd60) / float64(dd30); r > 2.2 {
+		t.Errorf("second derivative: %d nodes at 30 lets, %d at 60 (%.2fx)", dd30, dd60, r)
+	}
+}
+
+// TestDiffSplit checks derivatives through a sub-product against the
+// flat product rule numerically.
+func TestDiffSplit(t *testing.T) {
+	b := NewBuilder()
+	x, y := b.Sym("x"), b.Sym("y")
+	xy := b.Mul(x, y, b.Call(Sin, x))
+	e := b.Mul(b.Num(3), xy, b.Call(Cos, b.Mul(x, y)), b.Call(Exp, x))
+	d := b.Diff(e, x)
+	env := map[*Node]float64{x: 0.7, y: -1.3}
+	f := func(v float64) float64 {
+		return 3 * v * -1.3 * math.Sin(v) * math.Cos(v*-1.3) * math.Exp(v)
+	}
+	h := 1e-6
+	if got, want := Eval(d, env), (f(0.7+h)-f(0.7-h))/(2*h); !close(got, want, 1e-6) {
+		t.Errorf("d/dx %v = %v, want %v", e, got, want)
+	}
+}

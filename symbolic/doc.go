@@ -72,11 +72,21 @@
 // symbols, so [Builder.DependsOn] is O(1) and differentiating a DAG costs
 // time linear in the number of its distinct nodes that depend on the
 // variable: there is no exponential blow-up on shared subexpressions.
+// A product of three or more factors that depend on the variable is
+// differentiated through an existing sub-product R of all factors but one,
+// ∂(f·R) = ∂f·R + f·∂R, with ∂R memoised, instead of by the flat product
+// rule: a let tower a_i = f(a_{i-1})·a_{i-1}, whose canonical form is one
+// flat product of i factors, then has derivatives whose node count is
+// linear in its height.
 //
 // # Printing and evaluation
 //
 // [Node.String] prints an S-expression for tests, [Infix] readable math and
-// [LaTeX] math-mode LaTeX. [Eval] is a memoised tree-walking evaluator used as
+// [LaTeX] math-mode LaTeX. These print trees, exponentially long for deep
+// shared graphs; [PrintShared] prints a list of expressions with the large
+// shared subexpressions as named temporaries, in size polynomial in the
+// graph, and [InfixMax] refuses to print a tree longer than a bound.
+// [LaTeXName] renders symbol names (Greek letters, subscripts). [Eval] is a memoised tree-walking evaluator used as
 // a test oracle. [Compile] turns many outputs into a [Program]: the list of
 // shared subexpressions (temporaries) a code generator prints, and a flat
 // register tape that [Program.Run] interprets without allocating. The exact

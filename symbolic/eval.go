@@ -46,7 +46,7 @@ func eval(e *Node, env map[*Node]float64, memo map[*Node]float64) float64 {
 	case KCall:
 		x := eval(e.args[0], env, memo)
 		if e.fn == Atan2 {
-			v = math.Atan2(x, eval(e.args[1], env, memo))
+			v = funcTable[Atan2].eval2(x, eval(e.args[1], env, memo))
 		} else {
 			v = applyFunc(e.fn, x)
 		}

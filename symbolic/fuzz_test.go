@@ -266,6 +266,31 @@ func evalErr(n *Node, env map[*Node]float64, memo map[*Node][2]float64) (v, e fl
 	return v, e
 }
 
+// rates returns the largest |∂u/∂s| of the arguments u of the periodic
+// and steep functions (sin, cos, tan, tanh, atan) in n at env. The product
+// rule merges the chain of such rates into one flat product, whose factors
+// are all moderate while the product (the speed at which the function
+// oscillates) is not: tan(tan(...(cosh(cosh(x))))). The finite differences
+// must use steps below its inverse.
+func rates(b *Builder, n, s *Node, env map[*Node]float64) float64 {
+	nodes, _ := graphUses([]*Node{n})
+	r := 0.0
+	for _, c := range nodes {
+		if c.kind != KCall {
+			continue
+		}
+		switch c.fn {
+		case Sin, Cos, Tan, Tanh, Atan:
+			v := math.Abs(Eval(b.Diff(c.args[0], s), env))
+			if math.IsNaN(v) {
+				return v
+			}
+			r = max(r, v)
+		}
+	}
+	return r
+}
+
 // magnitude returns the largest absolute value of a subexpression of n at
 // env. NaN when one is NaN: where an intermediate value is infinite (log 0,
 // 1/0) the derivative may legitimately be NaN (0·∞) although n is smooth
@@ -344,7 +369,7 @@ func FuzzDiff(f *testing.F) {
 				for order, pair := range [][2]*Node{{e, d[i]}, {d[i], dd[i]}} {
 					fn, deriv := pair[0], pair[1]
 					_, ferr := evalErr(fn, env, map[*Node][2]float64{})
-					mag := max(magnitude(fn, env), magnitude(deriv, env))
+					mag := max(magnitude(fn, env), magnitude(deriv, env), rates(b, fn, s, env))
 					if math.IsNaN(ferr) || !(mag <= 1e6) {
 						continue // singular or huge intermediates
 					}

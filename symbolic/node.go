@@ -54,24 +54,19 @@ const (
 	numFuncs
 )
 
-var funcNames = [...]string{
-	Sin: "sin", Cos: "cos", Tan: "tan", Asin: "asin", Acos: "acos", Atan: "atan", Atan2: "atan2",
-	Sinh: "sinh", Cosh: "cosh", Tanh: "tanh", Exp: "exp", Log: "log", Sqrt: "sqrt", Abs: "abs", Sign: "sign",
-}
-
 // String returns the lower-case name of the function as written in source
 // ("sin", "atan2", ...).
 func (f Func) String() string {
 	if f < numFuncs {
-		return funcNames[f]
+		return funcTable[f].name
 	}
 	return "func(" + strconv.Itoa(int(f)) + ")"
 }
 
 // Arity returns the number of arguments f takes (2 for Atan2, 1 otherwise).
 func (f Func) Arity() int {
-	if f == Atan2 {
-		return 2
+	if f < numFuncs {
+		return funcTable[f].arity
 	}
 	return 1
 }
@@ -80,7 +75,7 @@ func (f Func) Arity() int {
 // [Func.String]) and whether it exists.
 func FuncByName(name string) (Func, bool) {
 	for f := Func(0); f < numFuncs; f++ {
-		if funcNames[f] == name {
+		if funcTable[f].name == name {
 			return f, true
 		}
 	}

@@ -43,6 +43,8 @@ func LaTeX(n *Node, name func(*Node) string) string {
 type printer struct {
 	latex bool
 	name  func(*Node) string
+	temps map[*Node]string // subexpressions printed by name (PrintShared)
+	root  *Node            // the expression being printed, never replaced by its temporary
 }
 
 func (p *printer) num(v float64) (string, int) {
@@ -85,6 +87,9 @@ func (p *printer) wrap(n *Node, min int) string {
 }
 
 func (p *printer) expr(n *Node) (string, int) {
+	if name, ok := p.temps[n]; ok && n != p.root {
+		return name, precAtom
+	}
 	switch n.kind {
 	case KNum:
 		return p.num(n.val)
@@ -115,7 +120,7 @@ func (p *printer) add(n *Node) (string, int) {
 	// negative coefficient is moved to the front (x - y rather than -y + x).
 	terms := n.args
 	for i, t := range terms {
-		if !(t.kind == KMul && t.val < 0) {
+		if !p.negTerm(t) {
 			if i > 0 {
 				terms = append(append([]*Node{t}, terms[:i]...), terms[i+1:]...)
 			}
@@ -124,7 +129,7 @@ func (p *printer) add(n *Node) (string, int) {
 	}
 	for i, t := range terms {
 		if i > 0 {
-			if t.kind == KMul && t.val < 0 {
+			if p.negTerm(t) {
 				s, _ := p.mul(t, -t.val)
 				sb.WriteString(" - ")
 				sb.WriteString(s)
@@ -147,6 +152,14 @@ func (p *printer) add(n *Node) (string, int) {
 	return sb.String(), precAdd
 }
 
+// negTerm reports whether the term t of a sum prints with a minus sign.
+func (p *printer) negTerm(t *Node) bool {
+	if _, ok := p.temps[t]; ok {
+		return false
+	}
+	return t.kind == KMul && t.val < 0
+}
+
 // mul prints the product n with coefficient c in place of n.Coef().
 func (p *printer) mul(n *Node, c float64) (string, int) {
 	neg := c < 0
@@ -161,7 +174,8 @@ func (p *printer) mul(n *Node, c float64) (string, int) {
 	}
 	var nf, df []dispFactor
 	for _, f := range n.args {
-		if f.kind == KPow && f.args[1].kind == KNum && f.args[1].val < 0 {
+		_, temp := p.temps[f]
+		if !temp && f.kind == KPow && f.args[1].kind == KNum && f.args[1].val < 0 {
 			s, prec := p.pow(f.args[0], f.args[1], -f.args[1].val)
 			df = append(df, dispFactor{s, factorClass(f.args[0])})
 			denPrec = min(denPrec, prec)
@@ -250,12 +264,6 @@ func (p *printer) pow(base, exp *Node, e float64) (string, int) {
 	return p.wrap(base, precAtom) + "^" + p.wrap(exp, precAtom), precPow
 }
 
-var latexFuncs = [...]string{
-	Sin: `\sin`, Cos: `\cos`, Tan: `\tan`, Asin: `\arcsin`, Acos: `\arccos`, Atan: `\arctan`,
-	Atan2: `\operatorname{atan2}`, Sinh: `\sinh`, Cosh: `\cosh`, Tanh: `\tanh`, Exp: `\exp`, Log: `\log`,
-	Sqrt: `\sqrt`, Abs: `\operatorname{abs}`, Sign: `\operatorname{sign}`,
-}
-
 func (p *printer) call(n *Node) string {
 	args := make([]string, len(n.args))
 	for i, a := range n.args {
@@ -271,7 +279,7 @@ func (p *printer) call(n *Node) string {
 	case Sqrt:
 		return `\sqrt{` + joined + `}`
 	}
-	return latexFuncs[n.fn] + `\left(` + joined + `\right)`
+	return n.fn.LaTeXName() + `\left(` + joined + `\right)`
 }
 
 type dispFactor struct {

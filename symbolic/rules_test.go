@@ -143,6 +143,9 @@ var pythagorasCases = []struct{ in, want string }{
 	// two identities in one sum
 	{"(+ (^ (cos x) 2) (^ (sin x) 2) (* m (^ (cos y) 2)) (* m (^ (sin y) 2)))", "(+ 1 m)"},
 	// not applicable
+	// cos(x)^3 with sin(x) but without the number 2: the partner
+	// sin(x)^2 cannot exist (a nil dereference, issue 11 item 14)
+	{"(+ (^ (cos x) 3) (sin x))", "(+ (^ (cos x) 3) (sin x))"},
 	{"(+ (* 2 (^ (cos x) 2)) (* 3 (^ (sin x) 2)))", "(+ (* 2 (^ (cos x) 2)) (* 3 (^ (sin x) 2)))"},
 	{"(+ (* m (^ (cos x) 2)) (* l (^ (sin x) 2)))", "(+ (* m (^ (cos x) 2)) (* l (^ (sin x) 2)))"},
 	{"(+ (^ (cos x) 2) (^ (sin y) 2))", "(+ (^ (cos x) 2) (^ (sin y) 2))"},

@@ -131,7 +131,12 @@ func (b *Builder) pythPartner(dst, fs []*Node, fi int) (partner, reduced *Node, 
 		dst = append(dst, g)
 	}
 	if !sinDone {
+		// sin(u)^2 cannot exist if the number 2 does not (cos(u)^3 with
+		// sin(u) and no 2 anywhere).
 		e := b.lookupNum(2)
+		if e == nil {
+			return nil, nil, false
+		}
 		pa := [2]*Node{sinU, e}
 		s := b.lookup(KPow, 0, 0, "", pa[:])
 		if s == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/lagc/lagc/compiler"
@@ -37,109 +38,75 @@ func runDerive(c *cli, format string, pos []string) error {
 	if err != nil {
 		return err
 	}
-	m, d := u.Model, u.Deriv
-	w := c.stdout
-	if d == nil {
-		return deriveFamilies(w, u, format)
+	if u.Deriv == nil {
+		return deriveFamilies(c.stdout, u, format)
 	}
-	if format == "text" {
-		fmt.Fprintf(w, "system %s\n\nL = %s\n", m.Name, symbolic.Infix(d.Sys.L))
-		if m.C != nil {
-			fmt.Fprintf(w, "c = %s\n", symbolic.Infix(m.C))
-		}
-		fmt.Fprintf(w, "\nConjugate momenta:\n")
-		for i, e := range d.Lv {
-			fmt.Fprintf(w, "  p_%s = %s\n", m.CoordNames[i], symbolic.Infix(e))
-		}
-		fmt.Fprintf(w, "\nEuler–Lagrange equations:\n")
-		for _, e := range d.EL {
-			fmt.Fprintf(w, "  %s = 0\n", symbolic.Infix(e))
-		}
-		return nil
-	}
-	name := latexNamer(u)
-	fmt.Fprintf(w, "%% system %s\n\\begin{align}\n", m.Name)
-	fmt.Fprintf(w, "L &= %s \\\\\n", symbolic.LaTeX(d.Sys.L, name))
-	if m.C != nil {
-		fmt.Fprintf(w, "c &= %s \\\\\n", symbolic.LaTeX(m.C, name))
-	}
-	for i, e := range d.Lv {
-		fmt.Fprintf(w, "p_{%s} &= %s \\\\\n", latexName(m.CoordNames[i]), symbolic.LaTeX(e, name))
-	}
-	for i, e := range d.EL {
-		sep := " \\\\"
-		if i == len(d.EL)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(w, "0 &= %s%s\n", symbolic.LaTeX(e, name), sep)
-	}
-	fmt.Fprintf(w, "\\end{align}\n")
+	printDerivation(c.stdout, u, format == "latex")
 	return nil
 }
 
-// latexNamer maps the symbols of u to LaTeX: velocities as \dot{q},
-// accelerations as \ddot{q}, array elements with subscripts.
-func latexNamer(u *compiler.Unit) func(*symbolic.Node) string {
-	names := map[*symbolic.Node]string{}
+// printDerivation prints the Lagrangian, the cost, the momenta and the
+// Euler–Lagrange equations of u, simplified for display (Builder.Simplify). Large subexpressions that occur more than
+// once are printed once, as temporaries w1, w2, ... listed after the
+// equations, so the output stays linear in the size of the shared graph.
+// Symbols print in LaTeX by symbolic.LaTeXName (velocities dot(q) as
+// \dot{q}, accelerations as \ddot{q}).
+func printDerivation(w io.Writer, u *compiler.Unit, latex bool) {
 	m, d := u.Model, u.Deriv
-	for i, s := range m.Q {
-		q := latexName(m.CoordNames[i])
-		names[s] = q
-		names[m.V[i]] = `\dot{` + q + `}`
-		names[d.A[i]] = `\ddot{` + q + `}`
+	exprs := []*symbolic.Node{d.Sys.L}
+	if m.C != nil {
+		exprs = append(exprs, m.C)
 	}
-	return func(s *symbolic.Node) string {
-		if n, ok := names[s]; ok {
-			return n
+	exprs = append(exprs, d.Lv...)
+	exprs = append(exprs, d.EL...)
+	for i, e := range exprs {
+		exprs[i] = m.B.Simplify(e)
+	}
+	l := symbolic.PrintShared(exprs, symbolic.PrintOptions{LaTeX: latex})
+	next := func() string {
+		s := l.Exprs[0]
+		l.Exprs = l.Exprs[1:]
+		return s
+	}
+	if !latex {
+		fmt.Fprintf(w, "system %s\n\nL = %s\n", m.Name, next())
+		if m.C != nil {
+			fmt.Fprintf(w, "c = %s\n", next())
 		}
-		return latexName(s.Name())
-	}
-}
-
-var greek = map[string]string{
-	"α": `\alpha`, "β": `\beta`, "γ": `\gamma`, "δ": `\delta`, "ε": `\epsilon`, "ζ": `\zeta`,
-	"η": `\eta`, "θ": `\theta`, "ι": `\iota`, "κ": `\kappa`, "λ": `\lambda`, "μ": `\mu`,
-	"ν": `\nu`, "ξ": `\xi`, "π": `\pi`, "ρ": `\rho`, "σ": `\sigma`, "τ": `\tau`,
-	"υ": `\upsilon`, "φ": `\varphi`, "χ": `\chi`, "ψ": `\psi`, "ω": `\omega`,
-	"Γ": `\Gamma`, "Δ": `\Delta`, "Θ": `\Theta`, "Λ": `\Lambda`, "Ξ": `\Xi`, "Π": `\Pi`,
-	"Σ": `\Sigma`, "Φ": `\Phi`, "Ψ": `\Psi`, "Ω": `\Omega`,
-}
-
-// latexName renders a flat name such as "x[0]", "th1" or "ω" in LaTeX:
-// Greek letters as commands, a trailing number or the indices as a subscript,
-// longer names in \mathrm.
-func latexName(s string) string {
-	base, sub := s, ""
-	if i := strings.IndexByte(s, '['); i >= 0 {
-		base = s[:i]
-		sub = strings.NewReplacer("][", ",", "[", "", "]", "").Replace(s[i:])
-	} else {
-		j := len(s)
-		for j > 0 && s[j-1] >= '0' && s[j-1] <= '9' {
-			j--
+		fmt.Fprintf(w, "\nConjugate momenta:\n")
+		for i := range d.Lv {
+			fmt.Fprintf(w, "  p_%s = %s\n", m.CoordNames[i], next())
 		}
-		if j > 0 && j < len(s) {
-			base, sub = s[:j], s[j:]
+		fmt.Fprintf(w, "\nEuler–Lagrange equations:\n")
+		for range d.EL {
+			fmt.Fprintf(w, "  %s = 0\n", next())
 		}
+		if len(l.Temps) > 0 {
+			fmt.Fprintf(w, "\nwhere\n")
+			for _, t := range l.Temps {
+				fmt.Fprintf(w, "  %s = %s\n", t.Name, t.Expr)
+			}
+		}
+		return
 	}
-	var b strings.Builder
-	for _, r := range base {
-		if g, ok := greek[string(r)]; ok {
-			b.WriteString(g + " ")
-		} else if r == '_' {
-			b.WriteString(`\_`)
-		} else {
-			b.WriteRune(r)
+	var lines []string
+	lines = append(lines, "L &= "+next())
+	if m.C != nil {
+		lines = append(lines, "c &= "+next())
+	}
+	for i := range d.Lv {
+		lines = append(lines, fmt.Sprintf("p_{%s} &= %s", symbolic.LaTeXName(m.CoordNames[i]), next()))
+	}
+	for range d.EL {
+		lines = append(lines, "0 &= "+next())
+	}
+	if len(l.Temps) > 0 {
+		lines = append(lines, `&\text{where}`)
+		for _, t := range l.Temps {
+			lines = append(lines, t.Name+" &= "+t.Expr)
 		}
 	}
-	out := strings.TrimSpace(b.String())
-	if len([]rune(base)) > 1 && !strings.HasPrefix(out, `\`) {
-		out = `\mathrm{` + out + `}`
-	}
-	if sub != "" {
-		out += "_{" + sub + "}"
-	}
-	return out
+	fmt.Fprintf(w, "%% system %s\n\\begin{align}\n%s\n\\end{align}\n", m.Name, strings.Join(lines, " \\\\\n"))
 }
 
 func fmtSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
