@@ -183,7 +183,7 @@ func (g *gen) params() {
 	g.p("// Default", pt, " returns the default parameter values declared in the source.")
 	g.p("func Default", pt, "() ", pt, " {")
 	g.p("var p ", pt)
-	g.p("p.SetVector(", g.lower, "Info.Defaults)")
+	g.p("p.SetVector(", g.typ, "{}.Info().Defaults)")
 	g.p("return p")
 	g.p("}")
 	g.p()

@@ -51,7 +51,7 @@ type PendulumsParams struct {
 // DefaultPendulumsParams returns the default parameter values declared in the source.
 func DefaultPendulumsParams() PendulumsParams {
 	var p PendulumsParams
-	p.SetVector(pendulumsInfo.Defaults)
+	p.SetVector(Pendulums{}.Info().Defaults)
 	return p
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/lagc/lagc/internal/golden/chain"
 	"github.com/lagc/lagc/internal/golden/double_pendulum"
 	"github.com/lagc/lagc/internal/golden/kepler"
+	"github.com/lagc/lagc/internal/golden/network"
 	"github.com/lagc/lagc/interp"
 	"github.com/lagc/lagc/lagrt"
 	"github.com/lagc/lagc/lagrt/lagrttest"
@@ -78,5 +79,25 @@ func BenchmarkEval(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestDefaultParams: the generated Default…Params agree with Info's
+// defaults (Info is built on first use, so this also checks that the
+// parameter struct reads it through Info()).
+func TestDefaultParams(t *testing.T) {
+	got := network.DefaultNetworkParams()
+	want := network.Network{}.Info().Defaults
+	v := got.Vector()
+	if len(v) != len(want) {
+		t.Fatalf("%d parameters, want %d", len(v), len(want))
+	}
+	for i := range v {
+		if v[i] != want[i] {
+			t.Fatalf("θ[%d] = %g, want %g", i, v[i], want[i])
+		}
+	}
+	if got.K[3] != 1 || got.W[2][5] != 0.01 {
+		t.Errorf("defaults %v, %v", got.K[3], got.W[2][5])
 	}
 }

@@ -55,7 +55,7 @@ type ChainParams struct {
 // DefaultChainParams returns the default parameter values declared in the source.
 func DefaultChainParams() ChainParams {
 	var p ChainParams
-	p.SetVector(chainInfo.Defaults)
+	p.SetVector(Chain{}.Info().Defaults)
 	return p
 }
 

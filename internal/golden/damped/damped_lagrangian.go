@@ -46,7 +46,7 @@ type DampedParams struct {
 // DefaultDampedParams returns the default parameter values declared in the source.
 func DefaultDampedParams() DampedParams {
 	var p DampedParams
-	p.SetVector(dampedInfo.Defaults)
+	p.SetVector(Damped{}.Info().Defaults)
 	return p
 }
 

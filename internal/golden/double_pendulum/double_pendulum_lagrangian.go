@@ -53,7 +53,7 @@ type DoublePendulumParams struct {
 // DefaultDoublePendulumParams returns the default parameter values declared in the source.
 func DefaultDoublePendulumParams() DoublePendulumParams {
 	var p DoublePendulumParams
-	p.SetVector(doublePendulumInfo.Defaults)
+	p.SetVector(DoublePendulum{}.Info().Defaults)
 	return p
 }
 

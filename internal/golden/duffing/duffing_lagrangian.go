@@ -49,7 +49,7 @@ type DuffingParams struct {
 // DefaultDuffingParams returns the default parameter values declared in the source.
 func DefaultDuffingParams() DuffingParams {
 	var p DuffingParams
-	p.SetVector(duffingInfo.Defaults)
+	p.SetVector(Duffing{}.Info().Defaults)
 	return p
 }
 

@@ -48,7 +48,7 @@ type HarmonicOscillatorParams struct {
 // DefaultHarmonicOscillatorParams returns the default parameter values declared in the source.
 func DefaultHarmonicOscillatorParams() HarmonicOscillatorParams {
 	var p HarmonicOscillatorParams
-	p.SetVector(harmonicOscillatorInfo.Defaults)
+	p.SetVector(HarmonicOscillator{}.Info().Defaults)
 	return p
 }
 

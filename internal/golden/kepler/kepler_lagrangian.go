@@ -46,7 +46,7 @@ type KeplerParams struct {
 // DefaultKeplerParams returns the default parameter values declared in the source.
 func DefaultKeplerParams() KeplerParams {
 	var p KeplerParams
-	p.SetVector(keplerInfo.Defaults)
+	p.SetVector(Kepler{}.Info().Defaults)
 	return p
 }
 

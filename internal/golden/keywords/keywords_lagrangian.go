@@ -51,7 +51,7 @@ type KeywordsParams struct {
 // DefaultKeywordsParams returns the default parameter values declared in the source.
 func DefaultKeywordsParams() KeywordsParams {
 	var p KeywordsParams
-	p.SetVector(keywordsInfo.Defaults)
+	p.SetVector(Keywords{}.Info().Defaults)
 	return p
 }
 

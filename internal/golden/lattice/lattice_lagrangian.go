@@ -61,7 +61,7 @@ type LatticeParams struct {
 // DefaultLatticeParams returns the default parameter values declared in the source.
 func DefaultLatticeParams() LatticeParams {
 	var p LatticeParams
-	p.SetVector(latticeInfo.Defaults)
+	p.SetVector(Lattice{}.Info().Defaults)
 	return p
 }
 

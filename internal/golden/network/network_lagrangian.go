@@ -53,7 +53,7 @@ type NetworkParams struct {
 // DefaultNetworkParams returns the default parameter values declared in the source.
 func DefaultNetworkParams() NetworkParams {
 	var p NetworkParams
-	p.SetVector(networkInfo.Defaults)
+	p.SetVector(Network{}.Info().Defaults)
 	return p
 }
 

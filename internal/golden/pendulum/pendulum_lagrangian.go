@@ -45,7 +45,7 @@ type PendulumParams struct {
 // DefaultPendulumParams returns the default parameter values declared in the source.
 func DefaultPendulumParams() PendulumParams {
 	var p PendulumParams
-	p.SetVector(pendulumInfo.Defaults)
+	p.SetVector(Pendulum{}.Info().Defaults)
 	return p
 }
 

@@ -53,7 +53,7 @@ type SineChainParams struct {
 // DefaultSineChainParams returns the default parameter values declared in the source.
 func DefaultSineChainParams() SineChainParams {
 	var p SineChainParams
-	p.SetVector(sineChainInfo.Defaults)
+	p.SetVector(SineChain{}.Info().Defaults)
 	return p
 }
 
