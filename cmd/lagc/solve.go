@@ -30,8 +30,10 @@ JSON output has t (N+1 times), q and p (N+1 rows: coordinates and discrete
 momenta), coords, action, cost (when every target is given or the model has
 none), iterations, residual (the discrete Euler–Lagrange residual),
 continuation (horizons solved by the continuation fallback, 0 when Newton
-converged directly) and dSdtheta (∂S/∂θ along the trajectory, by parameter
-name). CSV output has a
+converged directly), dSdtheta (∂S/∂θ along the trajectory, by parameter
+name), error_estimate (the a-posteriori discretisation error: max, rel,
+cost, coarse_steps, omega_h, omega_h_step; null if none was made) and
+warnings (also printed to standard error). CSV output has a
 header t,<coords>,p_<coords> and one row per time.
 
 A solve that does not converge, a singular Hessian (a conjugate point, or
@@ -58,6 +60,34 @@ type solveJSON struct {
 	// fallback (0 when Newton converged directly).
 	Continuation int                `json:"continuation"`
 	DSdTheta     map[string]float64 `json:"dSdtheta"`
+	// ErrorEstimate is the a-posteriori discretisation error (null when
+	// none was made).
+	ErrorEstimate *errorEstimateJSON `json:"error_estimate"`
+	Warnings      []string           `json:"warnings,omitempty"`
+}
+
+// errorEstimateJSON is lagrt.ErrorEstimate on the command line.
+type errorEstimateJSON struct {
+	Max         float64 `json:"max"`
+	Rel         float64 `json:"rel"`
+	Cost        float64 `json:"cost"`
+	CoarseSteps int     `json:"coarse_steps"`
+	OmegaH      float64 `json:"omega_h"`
+	OmegaHStep  int     `json:"omega_h_step"`
+	Error       string  `json:"error,omitempty"`
+}
+
+// estimateJSON converts sol's error estimate, nil if none was made.
+func estimateJSON(sol *lagrt.Solution) *errorEstimateJSON {
+	e := sol.ErrorEstimate
+	if e.CoarseN == 0 {
+		return nil
+	}
+	j := &errorEstimateJSON{Max: e.Max, Rel: e.Rel, Cost: e.Cost, CoarseSteps: e.CoarseN, OmegaH: e.OmegaH, OmegaHStep: e.OmegaHStep}
+	if e.Err != nil {
+		j.Error = e.Err.Error()
+	}
+	return j
 }
 
 func runSolve(c *cli, pf *problemFlags, pos []string) error {
@@ -88,8 +118,10 @@ func runSolve(c *cli, pf *problemFlags, pos []string) error {
 		Coords: info.Coords, BC: pr.BC.String(),
 		T: sol.Times, Q: sol.Q, P: sol.P,
 		Action: sol.Action, Iterations: sol.Iterations, Residual: sol.Residual,
-		Continuation: sol.Continuation,
-		DSdTheta:     map[string]float64{},
+		Continuation:  sol.Continuation,
+		DSdTheta:      map[string]float64{},
+		ErrorEstimate: estimateJSON(sol),
+		Warnings:      sol.Warnings,
 	}
 	if info.HasCost && targetsGiven {
 		cost := sol.Cost
@@ -156,6 +188,9 @@ func fmtFloat(x float64) string {
 // nearly singular: the trajectory is stationary, but it is sensitive to
 // the data and gradients through it are unreliable.
 func warnCondition(c *cli, sol *lagrt.Solution) {
+	for _, w := range sol.Warnings {
+		fmt.Fprintf(c.stderr, "lagc: warning: %s\n", w)
+	}
 	if sol.RCond > 0 && sol.RCond < 1e-8 {
 		fmt.Fprintf(c.stderr, "lagc: warning: the Hessian at the solution is nearly singular (reciprocal condition %.1e): "+
 			"the horizon is probably close to a conjugate point; results are sensitive to the data\n", sol.RCond)

@@ -61,7 +61,7 @@ type trainOpts struct {
 	lr, beta, momentum, clip, jitter, targetLoss      float64
 	seed                                              uint64
 	freeze, params                                    multiFlag
-	quiet                                             bool
+	quiet, noWarmStart                                bool
 }
 
 func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
@@ -72,13 +72,14 @@ func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&o.momentum, "momentum", sgdMomentum, "momentum of sgd, in [0, 1)")
 	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly)")
-	fs.Float64Var(&o.beta, "beta", 0, fmt.Sprintf("nudging strength β of EP, positive (default %g)", lagrt.DefaultBeta))
+	fs.Float64Var(&o.beta, "beta", 0, "nudging strength β of EP, positive (default: chosen from the problem's scale per sample)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines; 0 means GOMAXPROCS")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
 	fs.Float64Var(&o.jitter, "jitter", 0, "perturb the initial parameters by this relative random amount (≥ 0)")
 	fs.StringVar(&o.init, "init", "", "initial parameters `file` (JSON from --out)")
 	fs.Var(&o.params, "param", "set an initial parameter `name=value`; repeatable")
 	fs.Var(&o.freeze, "freeze", "keep parameter `name` (or a whole array) fixed; repeatable")
+	fs.BoolVar(&o.noWarmStart, "no-warm-start", false, "start every solve from the sample's guess instead of its last trajectory (slower; avoids branch jumps)")
 	fs.Float64Var(&o.clip, "clip", 0, "clip the gradient to this Euclidean norm (0: off)")
 	fs.Float64Var(&o.targetLoss, "target-loss", 0, "stop early once the loss is at most this (0: off)")
 	fs.StringVar(&o.out, "out", "", "write the trained parameters to this JSON `file`")
@@ -205,16 +206,17 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), method, optim.Name(), what)
 	initial := append([]float64(nil), theta...)
 	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
-		Method:     method,
-		Solver:     &lagrt.Options{Beta: o.beta},
-		Optimizer:  optim,
-		Epochs:     o.epochs,
-		Workers:    o.workers,
-		Frozen:     o.freeze,
-		ClipNorm:   o.clip,
-		Retry:      true,
-		TargetLoss: o.targetLoss,
-		Progress:   prog.update,
+		Method:      method,
+		Solver:      &lagrt.Options{Beta: o.beta},
+		Optimizer:   optim,
+		Epochs:      o.epochs,
+		Workers:     o.workers,
+		Frozen:      o.freeze,
+		ClipNorm:    o.clip,
+		NoWarmStart: o.noWarmStart,
+		Retry:       true,
+		TargetLoss:  o.targetLoss,
+		Progress:    prog.update,
 	})
 	prog.done()
 	if res == nil {
@@ -493,6 +495,13 @@ var trainHook func(epoch int)
 func (p *progress) update(s *lagrt.EpochStats) error {
 	if trainHook != nil {
 		trainHook(s.Epoch)
+	}
+	for _, w := range s.Warnings {
+		if p.tty && p.lastLen > 0 {
+			fmt.Fprintln(p.w)
+			p.lastLen = 0
+		}
+		fmt.Fprintf(p.w, "lagc: warning: epoch %d: %s\n", s.Epoch, w)
 	}
 	if p.quiet {
 		return nil
