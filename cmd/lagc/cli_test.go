@@ -49,7 +49,7 @@ func TestHelpNumbersFromCode(t *testing.T) {
 		fmt.Sprintf(`for %d epochs`, demoEpochs),
 		fmt.Sprintf(`\(default %d; demo %d\)`, defaultEpochs, demoEpochs),
 		fmt.Sprintf(`default %g for adam, %g for sgd`, adamLR, sgdLR),
-		fmt.Sprintf(`\(default %g\)`, lagrt.DefaultBeta),
+		`nudging strength β of EP, positive \(default: chosen from the problem.s scale`,
 	} {
 		if !regexp.MustCompile(re).MatchString(help) {
 			t.Errorf("lagc help train does not match %q", re)
