@@ -22,6 +22,7 @@ type hessian struct {
 	diag []float64 // (N+1)·nnz: ∂²/∂q_k² per grid row
 	off  []float64 // N·nnz: ∂²/∂q_k∂q_{k+1} per step
 	kin  []float64 // (N+1)·n: Σ Lvv_ii/h over the steps adjacent to grid row k
+	kinS []float64 // N·n: Lvv_ii/h of each step
 
 	lvvPat *Pattern
 }
@@ -81,6 +82,7 @@ func (hs *hessian) resize(N int) {
 	hs.diag = grow(hs.diag, (N+1)*hs.nnz)
 	hs.off = grow(hs.off, N*hs.nnz)
 	hs.kin = grow(hs.kin, (N+1)*hs.n)
+	hs.kinS = grow(hs.kinS, N*hs.n)
 }
 
 // addStep adds the Hessian of one step's discrete Lagrangian h·(L+βc) at
@@ -143,11 +145,14 @@ func (hs *hessian) addStep(k, k1 int, h, beta float64, o *Out) {
 	// The kinetic diagonal, for scaling and the check of ∂²L/∂v².
 	n := hs.n
 	ka, kb := hs.kin[k*n:(k+1)*n], hs.kin[k1*n:(k1+1)*n]
+	ks := hs.kinS[k*n : (k+1)*n]
+	clear(ks)
 	p := hs.lvvPat
 	for e, x := range o.Lvv[:len(p.Rows)] {
 		if i := p.Rows[e]; i == p.Cols[e] {
 			ka[i] += x / h
 			kb[i] += x / h
+			ks[i] += x / h
 		}
 	}
 }

@@ -246,15 +246,23 @@ func (s *Solver) neighbours(pos int) []int {
 	return nb
 }
 
-// factorSites factors the per-coordinate time problems of LinearKrylov.
+// factorSites factors the per-coordinate time problems of LinearKrylov:
+// for coordinate i, the matrix of the (i, i) entries of the Hessian
+// blocks. Where that time problem is itself nearly singular (its smallest
+// pivot below 1e-3 of the kinetic scale: a site near a conjugate point or
+// resonance of its own, which the coupling may well move away from), the
+// site uses instead the positive definite problem in which every step's
+// potential term a = (h/4)∂²L/∂q_i² is replaced by |a|: each step then
+// adds [[V+|a|, −V+|a|], [−V+|a|, V+|a|]] with V = ∂²L/∂v_i²/h.
 func (s *Solver) factorSites() (pmin, pmax float64) {
 	l := &s.lin
 	hs := &s.hs
+	n, nnz := s.n, hs.nnz
 	pmin, pmax = math.Inf(1), 0
 	for i := range l.sites {
 		b := &l.sites[i]
-		b.zero()
 		d := int(hs.dpos[i])
+		b.zero()
 		for pos := range s.pos2grid {
 			for _, q := range s.neighbours(pos) {
 				if vals, _, ok := s.blockOf(pos, q); ok {
@@ -263,10 +271,34 @@ func (s *Solver) factorSites() (pmin, pmax float64) {
 			}
 		}
 		lo, hi := b.factor()
+		kmin := math.Inf(1)
+		for _, g := range s.pos2grid {
+			kmin = min(kmin, math.Abs(hs.kin[g*n+i]))
+		}
+		if lo < 1e-3*kmin {
+			b.zero()
+			for k := range s.N {
+				ia, ib := s.grid2pos[k], s.grid2pos[k+1]
+				V := hs.kinS[k*n+i]
+				a := math.Abs(hs.off[k*nnz+d] + V)
+				a = max(a, 1e-8*math.Abs(V))
+				if ia >= 0 {
+					b.a[b.roff[ia]+ia] += V + a
+				}
+				if ib >= 0 {
+					b.a[b.roff[ib]+ib] += V + a
+				}
+				if ia >= 0 && ib >= 0 {
+					b.a[b.roff[ia]+ib] += a - V
+					b.a[b.roff[ib]+ia] += a - V
+				}
+			}
+			lo, hi = b.factor()
+		}
 		pmin, pmax = min(pmin, lo), max(pmax, hi)
 	}
 	l.factors++
-	return pmin, pmax
+	return 1, 1
 }
 
 // precSites applies the LinearKrylov preconditioner to x.

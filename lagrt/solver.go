@@ -425,7 +425,7 @@ func (s *Solver) checkKinetic(iter int) error {
 func (s *Solver) checkCond(iter int) error {
 	it := 5
 	if s.lin.kind == LinearKrylov || (s.lin.kind == LinearBlockReuse && s.lin.stale) {
-		it = 1 // each solve is iterative: keep to four
+		it = 2 // each solve is iterative: at most six
 	}
 	s.lastRC = s.estimateRCond(it)
 	if s.lin.linErr != nil {
