@@ -386,8 +386,17 @@ func (s *Solver) estimateRCond(maxIter int) float64 {
 			x[i] *= sc[i]
 		}
 	}
+	// A ramp rather than LAPACK's constant start: the Hessian of a
+	// time-symmetric problem maps symmetric vectors to symmetric ones, and
+	// a symmetric start would never see an antisymmetric near-null mode
+	// (the oscillator at its second conjugate point, ωT ≈ 2π).
+	ws := 0.0
 	for i := range v {
-		v[i] = 1 / float64(m)
+		v[i] = 1 + float64(i)/float64(m)
+		ws += v[i]
+	}
+	for i := range v {
+		v[i] /= ws
 	}
 	solve(v)
 	est := asum(v)
@@ -399,10 +408,9 @@ func (s *Solver) estimateRCond(maxIter int) float64 {
 		solve(z)
 		ztx := 0.0
 		if jx < 0 {
-			for _, x := range z {
-				ztx += x
+			for i, x := range z {
+				ztx += x * (1 + float64(i)/float64(m)) / ws
 			}
-			ztx /= float64(m)
 		} else {
 			ztx = z[jx]
 		}

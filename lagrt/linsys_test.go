@@ -202,13 +202,16 @@ func TestSingularityScaled(t *testing.T) {
 			t.Errorf("T = 1.3, N = %d: RCond %.3g below WarnRCond", N, sol.RCond)
 		}
 	}
-	// T = π, the continuous conjugate point: reported.
-	sol, err = lagrt.Solve(&lagrt.Problem{Model: osc, T: math.Pi, N: 100, Q0: []float64{0.1}, QT: []float64{0.2}}, nil)
-	if err == nil && !(sol.RCond < lagrt.WarnRCond) {
-		t.Errorf("T = π: RCond %.3g not below WarnRCond = %g (max |q| = %.4g)", sol.RCond, lagrt.WarnRCond, maxAbs(sol.Q))
-	}
-	if err != nil && !errors.Is(err, lagrt.ErrSingular) {
-		t.Errorf("T = π: %v", err)
+	// T = π, the continuous conjugate point of ω = 1 and the second one
+	// of ω = 2 (an antisymmetric mode): reported.
+	for _, k := range []float64{1, 4} {
+		sol, err = lagrt.Solve(&lagrt.Problem{Model: lagrttest.NewOscillator(1, k), T: math.Pi, N: 100, Q0: []float64{0.1}, QT: []float64{0.2}}, nil)
+		if err == nil && !(sol.RCond < lagrt.WarnRCond) {
+			t.Errorf("k = %g, T = π: RCond %.3g not below WarnRCond = %g (max |q| = %.4g)", k, sol.RCond, lagrt.WarnRCond, maxAbs(sol.Q))
+		}
+		if err != nil && !errors.Is(err, lagrt.ErrSingular) {
+			t.Errorf("k = %g, T = π: %v", k, err)
+		}
 	}
 }
 
@@ -236,7 +239,7 @@ func TestRoundoffResidual(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large N")
 	}
-	pr := pendulumProblem(256000)
+	pr := &lagrt.Problem{Model: lagrttest.NewPendulum(1, 1, 9.81), T: 1, N: 256000, Q0: []float64{0.2}, QT: []float64{1}}
 	if _, err := lagrt.Solve(pr, &lagrt.Options{NoContinuation: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -142,9 +142,9 @@ const (
 // WarnRCond is the relative reciprocal condition number (Solution.RCond)
 // below which a solution is near a conjugate point, resonance or zero
 // mode: the response to the boundary values or the drive is then
-// amplified more than 1000-fold relative to a free particle, and callers
+// amplified about 100-fold or more relative to a free particle, and callers
 // should warn.
-const WarnRCond = 1e-3
+const WarnRCond = 1e-2
 
 // settings is Options with defaults applied.
 type settings struct {

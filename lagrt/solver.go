@@ -67,6 +67,7 @@ type iterate struct {
 	dS, dC      []float64
 	rnorm       float64 // ℓ2 norm of r over unknowns
 	rscale      float64 // ℓ2 size of its summands
+	kscale      float64 // ‖2·kin·|q|‖₂ at the last Level2 sweep
 	rInf        float64 // max |r| over unknowns
 	lastCorr    float64
 	lastRC      float64
@@ -316,6 +317,20 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 		}
 	}
 	s.sAct, s.sCost = sAct, sCost
+	if hess {
+		// The rounding errors of q itself, ε|q|, reach r through the
+		// Hessian, whose kinetic entries are of order 1/h: with
+		// |H||q| ≈ 2·kin·|q| they dominate the residual's round-off for
+		// large N (issue 11, item 7: N = 256,000).
+		ks := 0.0
+		for _, g := range s.pos2grid {
+			for i, x := range q[g*n : g*n+n] {
+				e := 2 * s.hs.kin[g*n+i] * x
+				ks += e * e
+			}
+		}
+		s.kscale = math.Sqrt(ks)
+	}
 	s.rscale = math.Sqrt(rscale)
 	if s.bc == Periodic {
 		copy(s.p[N*n:], s.p[:n])
@@ -489,8 +504,12 @@ func (s *Solver) converged(dn, scale float64, warm []float64) bool {
 	return dn <= tol || (s.rnorm <= s.roundoff() && dn <= 1e3*tol)
 }
 
-// roundoff is the size of the rounding errors in the residual ‖r‖₂.
-func (s *Solver) roundoff() float64 { return 256 * 0x1p-52 * s.rscale }
+// roundoff is the size of the rounding errors in the residual ‖r‖₂: those
+// of summing the steps' terms and those that the rounding of q causes
+// through the kinetic term (see sweep).
+func (s *Solver) roundoff() float64 {
+	return math.Hypot(256*0x1p-52*s.rscale, 16*0x1p-52*s.kscale)
+}
 
 // newton runs damped Newton's method from s.q on S_d + βC_d. On success
 // s.q is the solution, the last sweep was made there, and s.bnd holds the

@@ -166,7 +166,7 @@ func fmtFloat(x float64) string {
 // nearly singular: the trajectory is stationary, but it is sensitive to
 // the data and gradients through it are unreliable.
 func warnCondition(c *cli, sol *lagrt.Solution) {
-	if sol.RCond > 0 && sol.RCond < 1e-8 {
+	if sol.RCond > 0 && sol.RCond < lagrt.WarnRCond {
 		fmt.Fprintf(c.stderr, "lagc: warning: the Hessian at the solution is nearly singular (reciprocal condition %.1e): "+
 			"the horizon is probably close to a conjugate point; results are sensitive to the data\n", sol.RCond)
 	}
