@@ -90,6 +90,7 @@ type linear struct {
 	linErr  error     // failure of the last solveLin
 	factors int       // factorisations since setup
 	krylov  int       // GMRES iterations since setup
+	lastIts int       // GMRES iterations of the last LinearBlockReuse solve
 }
 
 // chooseLinear applies the selection rule of LinearSolver.
@@ -333,6 +334,7 @@ func (s *Solver) solveLin(x []float64) {
 		copy(l.xb, x)
 		its, ok := l.gm.solve(x, s.mulH, l.blk.solve, linTol, s.reuseIters())
 		l.krylov += its
+		l.lastIts = its
 		if ok {
 			return
 		}
@@ -377,11 +379,19 @@ func (s *Solver) estimateRCond(maxIter int) float64 {
 		}
 	}
 	v, z := s.w[:m], s.qt[:m] // scratch (s.qt is free outside the line search)
+	// With LinearBlockReuse, when the old factors solved the last system
+	// in a few GMRES iterations they are close enough to the Hessian for
+	// an estimate of the order of magnitude of ‖H̃⁻¹‖: use them directly.
+	direct := s.lin.kind == LinearBlockReuse && s.lin.stale && s.lin.lastIts <= 4
 	solve := func(x []float64) {
 		for i := range x {
 			x[i] *= sc[i]
 		}
-		s.solveLin(x)
+		if direct {
+			s.lin.blk.solve(x)
+		} else {
+			s.solveLin(x)
+		}
 		for i := range x {
 			x[i] *= sc[i]
 		}
