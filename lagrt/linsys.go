@@ -321,6 +321,7 @@ func (s *Solver) precSites(x []float64) {
 // is recorded in s.lin.linErr.
 func (s *Solver) solveLin(x []float64) {
 	l := &s.lin
+	l.linErr = nil
 	switch l.kind {
 	case LinearBand:
 		l.bnd.solve(x)

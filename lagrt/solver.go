@@ -508,7 +508,7 @@ func (s *Solver) converged(dn, scale float64, warm []float64) bool {
 // of summing the steps' terms and those that the rounding of q causes
 // through the kinetic term (see sweep).
 func (s *Solver) roundoff() float64 {
-	return math.Hypot(256*0x1p-52*s.rscale, 16*0x1p-52*s.kscale)
+	return math.Hypot(256*0x1p-52*s.rscale, 2*0x1p-52*s.kscale)
 }
 
 // newton runs damped Newton's method from s.q on S_d + βC_d. On success
