@@ -85,6 +85,21 @@ func (b *band) addBlock(bi, bj int, blk []float64, tr bool) {
 	}
 }
 
+// addSparse adds the Hessian block vals (in the pattern order of hs,
+// transposed if tr) at block position (bi, bj).
+func (b *band) addSparse(bi, bj int, hs *hessian, vals []float64, tr bool) {
+	n := b.n
+	for i := range n {
+		for p := hs.rowPtr[i]; p < hs.rowPtr[i+1]; p++ {
+			r, c := bi*n+i, bj*n+int(hs.col[p])
+			if tr {
+				r, c = bi*n+int(hs.col[p]), bj*n+i
+			}
+			b.a[b.roff[r]+c] += vals[p]
+		}
+	}
+}
+
 // factor computes the LU factorisation in place. It returns the smallest
 // and largest pivot magnitudes; a zero smallest pivot means the matrix is
 // exactly singular (the factorisation is then unusable).

@@ -53,6 +53,7 @@ func benchSolveOpt(b *testing.B, pr *lagrt.Problem, opt *lagrt.Options) {
 		}
 	}
 	b.ReportMetric(float64(sol.Iterations), "iters")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e9/float64(pr.N*max(sol.Iterations, 1)), "ns/step·iter")
 }
 
 func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
@@ -150,4 +151,42 @@ type countModel struct {
 func (c *countModel) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	c.n.Add(1)
 	c.Model.Eval(w, p, out)
+}
+
+// Issue 7's table: the all-to-all network, n = 256 (65,792 parameters),
+// periodic over 64 steps: free solve and centered EP gradient.
+func BenchmarkNetwork(b *testing.B) {
+	for _, n := range []int{64, 256} {
+		pr := networkProblem(n, 64, lagrt.Periodic)
+		b.Run(fmt.Sprintf("n=%d/free", n), func(b *testing.B) { benchSolve(b, pr) })
+		b.Run(fmt.Sprintf("n=%d/centered", n), func(b *testing.B) { benchGrad(b, pr, lagrt.EPCentered) })
+	}
+}
+
+// Nearest-neighbour chains of Duffing oscillators over 128 steps (fixed
+// ends): time against n.
+func BenchmarkSpringChain(b *testing.B) {
+	for _, n := range []int{512, 4096} {
+		pr := springsProblem(lagrttest.NewSpringChain(n, 2, 0.5, 0.3), 128, lagrt.Fixed)
+		pr.T = 1 // below the first conjugate point of every normal mode
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchSolve(b, pr) })
+	}
+}
+
+// The 64×64 lattice with nearest-neighbour springs, 128 steps.
+func BenchmarkLattice(b *testing.B) {
+	pr := springsProblem(lagrttest.NewSpringLattice(64, 64, 2, 0.5, 0.3), 128, lagrt.Fixed)
+	pr.T = 1
+	benchSolve(b, pr)
+}
+
+// One Level2 evaluation of the pendulum, to compare with the solver's
+// time per step·iteration (BenchmarkSolveN).
+func BenchmarkPendulumEval(b *testing.B) {
+	m := lagrttest.NewPendulum(1, 1, 9.81)
+	o := lagrt.NewOut(m.Info())
+	p := &lagrt.Point{T: 0.1, Q: []float64{0.3}, V: []float64{0.2}, Theta: []float64{1, 1}, Y: []float64{0}}
+	for range b.N {
+		m.Eval(lagrt.Level2, p, o)
+	}
 }

@@ -54,7 +54,7 @@ func (s *Solver) trajScale(q []float64) float64 {
 // cost on a trajectory at rest). It overwrites s.rhs.
 func (s *Solver) autoBeta() float64 {
 	s.gather(s.gCfree, nil, 0)
-	s.bnd.solve(s.rhs) // −λ in unknown order
+	s.solveLin(s.rhs) // −λ in unknown order
 	n := s.n
 	lamInf, gl := 0.0, 0.0
 	for pos, g := range s.pos2grid {

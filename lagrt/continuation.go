@@ -43,7 +43,7 @@ func (s *Solver) retryable(err error, it int) bool {
 
 // continuation solves the free problem by continuation in the horizon
 // after plain Newton failed with err0. On success s.q is the solution of
-// the problem asked for, the last sweep was made there and s.bnd holds
+// the problem asked for, the last sweep was made there and the linear solver holds
 // the Hessian factorisation there, exactly as after newton: the last
 // member solved is the problem itself, by newton with the caller's
 // options. It returns the Newton iterations spent and the number of

@@ -273,7 +273,7 @@ func (e *estimator) coarseStep(set settings) (float64, float64, error) {
 		return 0, 0, err
 	}
 	cs.gather(cs.r, nil, 0)
-	cs.bnd.solve(cs.rhs)
+	cs.solveLin(cs.rhs)
 	n := cs.n
 	d, dc := 0.0, 0.0
 	for pos, g := range cs.pos2grid {

@@ -207,7 +207,7 @@ func (s *Solver) nudgeMinus(beta float64) error {
 		return s.nudge(-beta)
 	}
 	s.gather(s.gCfree, nil, 0)
-	s.bnd.solve(s.rhs) // −H⁻¹∇C_d
+	s.solveLin(s.rhs) // −H⁻¹∇C_d
 	copy(s.qt, s.q)
 	s.step(s.qt, s.qt, -2*beta)
 	it, err := s.chord(-beta, s.qt)
@@ -217,11 +217,11 @@ func (s *Solver) nudgeMinus(beta float64) error {
 }
 
 // adjoint computes dC_d/dθ = ∂C_d/∂θ − λᵀ ∂²S_d/∂q∂θ with H λ = ∇_q C_d at
-// the free solution, whose Hessian s.bnd holds factored.
+// the free solution, whose Hessian the linear solver holds.
 func (s *Solver) adjoint(g []float64) {
 	n, N, h := s.n, s.N, s.h
 	s.gather(s.gCfree, nil, 0)
-	s.bnd.solve(s.rhs) // rhs = −λ
+	s.solveLin(s.rhs) // rhs = −λ
 	lam := s.w
 	clear(lam)
 	for pos, gr := range s.pos2grid {
@@ -233,20 +233,10 @@ func (s *Solver) adjoint(g []float64) {
 		copy(lam[N*n:], lam[:n])
 	}
 	copy(g, s.dCfree)
-	out, pt := s.out, &s.pt
-	pt.Q, pt.V, pt.Theta = s.qbar, s.vv, s.theta
-	q := s.qfree
+	out := s.out
 	for k := range N {
-		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
 		la, lb := lam[k*n:k*n+n], lam[(k+1)*n:(k+1)*n+n]
-		for i := range n {
-			s.qbar[i] = (qa[i] + qb[i]) / 2
-			s.vv[i] = (qb[i] - qa[i]) / h
-		}
-		pt.T = (float64(k) + 0.5) * h
-		pt.U = s.umid[k*s.nu : (k+1)*s.nu]
-		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
-		s.model.Eval(WantLthq|WantLthv, pt, out)
+		s.model.Eval(WantLthq|WantLthv, s.midpoint(s.qfree, k), out)
 		// g −= λᵀ ∂²S_d/∂q∂θ, one pattern entry at a time.
 		pq, pv := s.pat[QLthq], s.pat[QLthv]
 		for e, x := range out.Lthq[:pq.Len()] {

@@ -118,8 +118,12 @@ type Options struct {
 	// FDStep is the relative step of the finite-difference gradient: θ_j
 	// moves by ±FDStep·max(1, |θ_j|) (default DefaultFDStep).
 	FDStep float64
-	// MinRCond is the reciprocal condition number (1-norm estimate) below
-	// which the Hessian is reported singular (default DefaultMinRCond).
+	// MinRCond is the relative reciprocal condition number of the
+	// Hessian (Solution.RCond: scaled by the kinetic term, 1 for a free
+	// particle with fixed ends) below which it is reported singular
+	// (default DefaultMinRCond). The threshold is never below the level
+	// that rounding errors allow, 64ε·⌊N/2⌋⌈N/2⌉ (the condition number of
+	// the discrete kinetic term grows as N²).
 	MinRCond float64
 	// NoContinuation disables the continuation fallback of free solves
 	// (see "Convergence and globalisation" in the package documentation):
@@ -130,6 +134,9 @@ type Options struct {
 	// "Discretisation error" in the package documentation). Evaluator and
 	// Train disable it unless asked for.
 	NoErrorEstimate bool
+	// Linear forces a method for the linear systems of Newton's method
+	// (default LinearAuto: chosen from the model's Hessian pattern).
+	Linear LinearSolver
 }
 
 // Defaults of Options.
@@ -139,18 +146,26 @@ const (
 	DefaultMaxIter  = 50
 	DefaultBeta     = 1e-4 // fallback of the scale-aware β when ∇_q C_d = 0
 	DefaultFDStep   = 1e-5
-	DefaultMinRCond = 1e-13
+	DefaultMinRCond = 1e-10
 )
+
+// WarnRCond is the relative reciprocal condition number (Solution.RCond)
+// below which a solution is near a conjugate point, resonance or zero
+// mode: the response to the boundary values or the drive is then
+// amplified about 100-fold or more relative to a free particle, and callers
+// should warn.
+const WarnRCond = 1e-2
 
 // settings is Options with defaults applied.
 type settings struct {
 	tol, gradTol, beta, fdStep, minRCond float64
 	maxIter                              int
 	noCont, noErrEst                     bool
+	linear                               LinearSolver
 }
 
 func (o *Options) settings() settings {
-	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false, false}
+	s := settings{DefaultTol, DefaultGradTol, DefaultBeta, DefaultFDStep, DefaultMinRCond, DefaultMaxIter, false, false, LinearAuto}
 	if o == nil {
 		return s
 	}
@@ -174,6 +189,7 @@ func (o *Options) settings() settings {
 	}
 	s.noCont = o.NoContinuation
 	s.noErrEst = o.NoErrorEstimate
+	s.linear = o.Linear
 	return s
 }
 
@@ -199,9 +215,16 @@ type Solution struct {
 	Iterations int     // Newton (or chord) corrections applied, those of a failed plain attempt and of continuation included
 	Residual   float64 // max |∂(S_d+βC_d)/∂q_k| / h over unknowns: the discrete Euler–Lagrange residual
 	Correction float64 // the final Newton correction ‖δq‖∞ that passed the test
-	// RCond estimates the reciprocal 1-norm condition number of the
+	// RCond estimates the relative reciprocal condition number ρ of the
 	// Hessian at the solution (0 when it was not estimated, as for
-	// nudged solves that reuse the free factorisation).
+	// nudged solves that reuse the free factorisation): after symmetric
+	// scaling by the kinetic diagonal, the 1-norm of the inverse of the
+	// unit-mass fixed-end kinetic operator over the same N steps divided
+	// by that of the Hessian. It is 1 for a free particle with fixed ends
+	// and 1 − (ωT/π)² for an oscillator, whatever N and the units; it
+	// vanishes at a conjugate point (fixed ends), a resonance or a zero
+	// mode (periodic). Below WarnRCond the trajectory is sensitive to
+	// the data; below Options.MinRCond the solve fails with ErrSingular.
 	RCond float64
 	// ErrorEstimate estimates the discretisation error of a free
 	// solution (zero for nudged solves and with Options.NoErrorEstimate).

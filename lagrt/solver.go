@@ -18,48 +18,12 @@ type Solver struct {
 	info  *Info
 	set   settings
 
-	n, nn, N, np, nu, ny int
-	bc                   BC
-	h                    float64
-	theta                []float64
-	umid, ymid           []float64 // N rows of inputs and targets at t_{k+½}
-
-	// Grid vectors, (N+1)·n.
-	q, qt, qfree     []float64 // iterate, line-search trial, free solution
-	r, gC, p         []float64 // ∇_q(S_d+βC_d), ∇_q C_d, momenta
-	rfree, gCfree, w []float64 // free state; w is scratch
-	diag             []float64 // (N+1)·n²: Hessian diagonal block per grid row
-	off              []float64 // N·n²: block ∂²/∂q_k∂q_{k+1} per step
-
-	// Unknowns, in factorisation order.
-	nb       int
-	pos2grid []int // unknown block → grid row
-	grid2pos []int // grid row → unknown block, −1 at fixed ends
-	bnd      band
-	rhs      []float64
-
-	// Model evaluation.
-	out      *Out
-	outInfo  *Info
-	pat      [NumQuantities]*Pattern // patterns of the matrix quantities
-	dense    []float64               // the Hessian blocks of one step, dense, in hessQuantities order
-	pt       Point
-	qbar, vv []float64
-
-	// Results of the last sweep.
-	sAct, sCost    float64
-	dS, dC         []float64
-	rnorm, rscale  float64 // ℓ2 norm of r over unknowns; ℓ2 size of its summands
-	rInf           float64 // max |r| over unknowns
-	lastCorr       float64
-	lastRC         float64
-	iterTotal      int
-	solvesTotal    int
-	freeOK         bool // qfree, rfree, gCfree hold the last free solution
-	factFree       bool // bnd holds the factorisation at qfree
-	freeAct, freeC float64
-	dSfree, dCfree []float64
-	pbuf           []float64
+	grid      // shape, step, parameters, signals and the order of the unknowns
+	evaluator // model evaluation at the midpoints
+	iterate   // the Newton iterate and the results of its last sweep
+	freeState // the last free solution
+	hs        hessian
+	lin       linear
 
 	ep  epState    // EP noise check (beta.go)
 	est *estimator // discretisation error estimate (errest.go)
@@ -67,6 +31,61 @@ type Solver struct {
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
 	cqa, cqb   []float64 // the last two members solved
+}
+
+// grid is the discretisation of the problem being solved.
+type grid struct {
+	n, nn, N, np, nu, ny int
+	bc                   BC
+	h                    float64
+	theta                []float64
+	umid, ymid           []float64 // N rows of inputs and targets at t_{k+½}
+
+	// Unknowns, in factorisation order.
+	nb       int
+	pos2grid []int // unknown block → grid row
+	grid2pos []int // grid row → unknown block, −1 at fixed ends
+	nbuf     []int // scratch for neighbours
+}
+
+// evaluator evaluates the model at the midpoint of a step.
+type evaluator struct {
+	out      *Out
+	outInfo  *Info
+	pat      [NumQuantities]*Pattern // patterns of the matrix quantities
+	pt       Point
+	qbar, vv []float64
+}
+
+// iterate is the Newton iterate, its sweep results and the counters.
+type iterate struct {
+	// Grid vectors, (N+1)·n.
+	q, qt       []float64 // iterate, line-search trial
+	r, gC, p    []float64 // ∇_q(S_d+βC_d), ∇_q C_d, momenta
+	w           []float64 // scratch
+	rhs         []float64 // unknown order
+	pbuf        []float64
+	sAct        float64
+	sCost       float64
+	dS, dC      []float64
+	rnorm       float64 // ℓ2 norm of r over unknowns
+	rscale      float64 // ℓ2 size of its summands
+	kscale      float64 // ‖2·kin·|q|‖₂ at the last Level2 sweep
+	rInf        float64 // max |r| over unknowns
+	lastCorr    float64
+	lastRC      float64
+	iterTotal   int
+	solvesTotal int
+}
+
+// freeState is the last free solution and whether the linear solver
+// still holds its Hessian.
+type freeState struct {
+	qfree, rfree, gCfree []float64
+	freeOK               bool // qfree, rfree, gCfree hold the last free solution
+	factFree             bool // the Hessian blocks and the linear solver are those at qfree
+	freeAct, freeC       float64
+	dSfree, dCfree       []float64
 }
 
 // hessQuantities are the matrix quantities a Newton iteration needs.
@@ -108,8 +127,6 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 	for _, b := range []*[]float64{&s.q, &s.qt, &s.qfree, &s.r, &s.gC, &s.p, &s.rfree, &s.gCfree, &s.w} {
 		*b = grow(*b, g)
 	}
-	s.diag = grow(s.diag, (N+1)*s.nn)
-	s.off = grow(s.off, N*s.nn)
 	s.dS = grow(s.dS, s.np)
 	s.dC = grow(s.dC, s.np)
 	s.dSfree = grow(s.dSfree, s.np)
@@ -153,7 +170,6 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 	if s.bc == Periodic {
 		s.grid2pos[N] = s.grid2pos[0]
 	}
-	s.bnd.resize(n, s.nb, bw)
 	s.rhs = grow(s.rhs, s.nb*n)
 
 	if s.out == nil || s.outInfo != s.info || len(s.out.Lq) != n || len(s.out.Lth) != s.np {
@@ -164,8 +180,10 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 		}
 		s.pat[QLthq] = s.info.Pattern(QLthq)
 		s.pat[QLthv] = s.info.Pattern(QLthv)
+		s.hs.setPattern(n, &s.pat)
 	}
-	s.dense = grow(s.dense, len(hessQuantities)*s.nn)
+	s.hs.resize(N)
+	s.sizeLinear(bw)
 	s.qbar = grow(s.qbar, n)
 	s.vv = grow(s.vv, n)
 	return nil
@@ -225,22 +243,41 @@ func (s *Solver) fixEnds(q []float64) {
 	}
 }
 
+// midpoint sets up the evaluation point of step k of the grid vector q:
+// q̄_k = (q_k + q_{k+1})/2, v_k = (q_{k+1} − q_k)/h, t_{k+½} and the
+// inputs and targets there. It returns the point, which s owns.
+func (s *Solver) midpoint(q []float64, k int) *Point {
+	n, h := s.n, s.h
+	qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
+	qbar, vv := s.qbar[:n], s.vv[:n]
+	for i := range qbar {
+		qbar[i] = (qa[i] + qb[i]) / 2
+		vv[i] = (qb[i] - qa[i]) / h
+	}
+	pt := &s.pt
+	pt.Q, pt.V, pt.Theta = s.qbar, s.vv, s.theta
+	pt.T = (float64(k) + 0.5) * h
+	pt.U = s.umid[k*s.nu : (k+1)*s.nu]
+	pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
+	return pt
+}
+
 // sweep evaluates the model on every step of q for the Lagrangian L + βc:
 // the gradient r, ∇C_d, momenta, action, cost and θ-derivatives and, if
-// want includes WantLqq, the Hessian blocks. It reports false if anything
-// is NaN or Inf.
+// want includes WantLqq, the Hessian blocks (into s.hs). It reports false
+// if anything is NaN or Inf.
 func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
-	n, N, h, nn := s.n, s.N, s.h, s.nn
+	n, N, h := s.n, s.N, s.h
 	clear(s.r)
 	clear(s.gC)
 	clear(s.dS)
 	clear(s.dC)
 	hess := want&WantLqq != 0
 	if hess {
-		clear(s.diag)
+		clear(s.hs.diag)
+		clear(s.hs.kin)
 	}
-	out, pt := s.out, &s.pt
-	pt.Q, pt.V, pt.Theta = s.qbar, s.vv, s.theta
+	out := s.out
 	sAct, sCost, rscale := 0.0, 0.0, 0.0
 	hh := h / 2
 	for k := range N {
@@ -248,15 +285,7 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 		if s.bc == Periodic && k1 == N {
 			k1 = 0
 		}
-		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
-		for i := range n {
-			s.qbar[i] = (qa[i] + qb[i]) / 2
-			s.vv[i] = (qb[i] - qa[i]) / h
-		}
-		pt.T = (float64(k) + 0.5) * h
-		pt.U = s.umid[k*s.nu : (k+1)*s.nu]
-		pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
-		s.model.Eval(want, pt, out)
+		s.model.Eval(want, s.midpoint(q, k), out)
 
 		sAct += h * out.L
 		sCost += h * out.C
@@ -268,7 +297,7 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 		}
 		ra, rb := s.r[k*n:k*n+n], s.r[k1*n:k1*n+n]
 		ga, gb := s.gC[k*n:k*n+n], s.gC[k1*n:k1*n+n]
-		pa, pb := s.p[k*n:k*n+n], s.p[(k+1)*n:(k+1)*n+n]
+		pb := s.p[(k+1)*n : (k+1)*n+n]
 		lq, lv, cq, cv := out.Lq[:n], out.Lv[:n], out.Cq[:n], out.Cv[:n]
 		for i := range n {
 			fq := lq[i] + beta*cq[i]
@@ -280,36 +309,31 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 			ga[i] += hh*cq[i] - cv[i]
 			gb[i] += hh*cq[i] + cv[i]
 			if k == 0 {
-				pa[i] = -d1
+				s.p[i] = -d1
 			}
 			pb[i] = d2
-			rscale += (math.Abs(d1) + math.Abs(d2)) * (math.Abs(d1) + math.Abs(d2))
+			a := math.Abs(d1) + math.Abs(d2)
+			rscale += a * a
 		}
 		if hess {
-			da, db := s.diag[k*nn:k*nn+nn], s.diag[k1*nn:k1*nn+nn]
-			o := s.off[k*nn : k*nn+nn]
-			dense := s.dense
-			clear(dense)
-			for b, q := range hessQuantities {
-				s.pat[q].Dense(dense[b*nn:(b+1)*nn], n, out.Vec(q), 1)
-			}
-			lqq, lqv, lvv := dense[:nn], dense[nn:2*nn], dense[2*nn:3*nn]
-			cqq, cqv, cvv := dense[3*nn:4*nn], dense[4*nn:5*nn], dense[5*nn:6*nn]
-			for i := range n {
-				for j := range n {
-					ij, ji := i*n+j, j*n+i
-					A := h / 4 * (lqq[ij] + beta*cqq[ij])
-					B := (lqv[ij] + beta*cqv[ij]) / 2
-					Bt := (lqv[ji] + beta*cqv[ji]) / 2
-					V := (lvv[ij] + beta*cvv[ij]) / h
-					da[ij] += A - B - Bt + V
-					db[ij] += A + B + Bt + V
-					o[ij] = A + B - Bt - V
-				}
-			}
+			s.hs.addStep(k, k1, h, beta, out)
 		}
 	}
 	s.sAct, s.sCost = sAct, sCost
+	if hess {
+		// The rounding errors of q itself, ε|q|, reach r through the
+		// Hessian, whose kinetic entries are of order 1/h: with
+		// |H||q| ≈ 2·kin·|q| they dominate the residual's round-off for
+		// large N (issue 11, item 7: N = 256,000).
+		ks := 0.0
+		for _, g := range s.pos2grid {
+			for i, x := range q[g*n : g*n+n] {
+				e := 2 * s.hs.kin[g*n+i] * x
+				ks += e * e
+			}
+		}
+		s.kscale = math.Sqrt(ks)
+	}
 	s.rscale = math.Sqrt(rscale)
 	if s.bc == Periodic {
 		copy(s.p[N*n:], s.p[:n])
@@ -362,30 +386,19 @@ func (s *Solver) step(dst, q []float64, alpha float64) {
 	s.fixEnds(dst)
 }
 
-// factor assembles the Hessian blocks of the last sweep in factorisation
-// order and factors them. It reports ErrSingular for a zero pivot and, if
-// cond is set or the pivots vary by more than 1e8, estimates the condition
-// number and reports ErrSingular below Options.MinRCond.
+// factor factors the Hessian blocks of the last sweep (or prepares the
+// linear solver for them, see LinearSolver). It reports ErrSingular for a
+// singular ∂²L/∂v² or a zero pivot and, if cond is set or the pivots vary
+// by more than 1e8, estimates the condition number and reports
+// ErrSingular below Options.MinRCond.
 func (s *Solver) factor(iter int, cond bool) error {
-	b := &s.bnd
-	b.zero()
-	nn := s.nn
-	for pos, g := range s.pos2grid {
-		b.addBlock(pos, pos, s.diag[g*nn:g*nn+nn], false)
-	}
-	for k := range s.N {
-		i, j := s.grid2pos[k], s.grid2pos[k+1]
-		if i < 0 || j < 0 {
-			continue
-		}
-		blk := s.off[k*nn : k*nn+nn]
-		b.addBlock(i, j, blk, false)
-		b.addBlock(j, i, blk, true)
-	}
 	s.factFree = false
 	s.lastRC = 0
-	pmin, pmax := b.factor()
-	if math.IsNaN(b.norm1) || math.IsInf(b.norm1, 0) {
+	if err := s.checkKinetic(iter); err != nil {
+		return err
+	}
+	pmin, pmax := s.factorLin()
+	if math.IsNaN(pmin) || math.IsNaN(pmax) || math.IsInf(pmax, 0) {
 		return fmt.Errorf("%w: Hessian at iteration %d", ErrNaN, iter)
 	}
 	if pmin == 0 {
@@ -397,11 +410,51 @@ func (s *Solver) factor(iter int, cond bool) error {
 	return nil
 }
 
-// checkCond estimates the condition of the factored Hessian and reports
-// ErrSingular below Options.MinRCond.
+// checkKinetic reports an error if the kinetic diagonal Σ ∂²L/∂v_i²/h of
+// some unknown vanishes (relative to the largest): then ∂²L/∂v² is
+// singular and the discrete Euler–Lagrange equations do not determine
+// the trajectory (the midpoint rule then admits a zig-zag mode).
+func (s *Solver) checkKinetic(iter int) error {
+	n, big := s.n, 0.0
+	for _, g := range s.pos2grid {
+		for _, x := range s.hs.kin[g*n : g*n+n] {
+			big = max(big, math.Abs(x))
+		}
+	}
+	for _, g := range s.pos2grid {
+		for i, x := range s.hs.kin[g*n : g*n+n] {
+			if !(math.Abs(x) > 1e-12*big) {
+				where := "at the initial guess"
+				if iter > 0 {
+					where = fmt.Sprintf("at Newton iteration %d", iter)
+				}
+				if err := s.singularKinetic(where, 0); err != nil {
+					return err // the detailed diagnosis, for small n
+				}
+				return fmt.Errorf("%w: ∂²L/∂v² is singular %s: ∂²L/∂dot(%s)² = 0 at t = %g (a coordinate without a "+
+					"kinetic term, or a point such as radius 0 in polar coordinates); the Lagrangian must be regular "+
+					"(nonsingular in the velocities) along the trajectory: give an initial guess away from such points",
+					ErrSingular, where, s.info.Coords[i], float64(g)*s.h)
+			}
+		}
+	}
+	return nil
+}
+
+// checkCond estimates the condition of the factored Hessian relative to
+// the kinetic term (see estimateRCond) and reports ErrSingular below
+// Options.MinRCond.
 func (s *Solver) checkCond(iter int) error {
-	s.lastRC = s.bnd.rcond()
-	if !(s.lastRC >= s.set.minRCond) {
+	it := 5
+	if s.lin.kind == LinearKrylov || (s.lin.kind == LinearBlockReuse && s.lin.stale) {
+		it = 2 // each solve is iterative: at most six
+	}
+	s.lastRC = s.estimateRCond(it)
+	if s.lin.linErr != nil {
+		return s.lin.linErr
+	}
+	floor := 64 * 0x1p-52 * float64(s.N/2) * float64((s.N+1)/2)
+	if !(s.lastRC >= max(s.set.minRCond, floor)) {
 		return s.singular(iter, s.lastRC)
 	}
 	return nil
@@ -416,11 +469,11 @@ func (s *Solver) singular(iter int, rc float64) error {
 		return err
 	}
 	if s.bc == Fixed {
-		return fmt.Errorf("%w: reciprocal condition number %.3g %s (fixed ends, T = %g, N = %d): "+
+		return fmt.Errorf("%w: relative reciprocal condition number %.3g %s (fixed ends, T = %g, N = %d): "+
 			"T is probably at or near a conjugate point (for an oscillator of frequency ω, T = π/ω, 2π/ω, …); "+
 			"shorten or lengthen T, or change N", ErrSingular, rc, where, s.pr.T, s.N)
 	}
-	return fmt.Errorf("%w: reciprocal condition number %.3g %s (periodic, T = %g, N = %d): "+
+	return fmt.Errorf("%w: relative reciprocal condition number %.3g %s (periodic, T = %g, N = %d): "+
 		"an autonomous system has a zero mode (every time shift of a periodic orbit is one), and a period "+
 		"at a resonance (ωT = 2πk for an oscillator) is singular too; add a periodic drive or a phase condition, "+
 		"or change T or N", ErrSingular, rc, where, s.pr.T, s.N)
@@ -461,8 +514,12 @@ func (s *Solver) converged(dn, scale float64, warm []float64) bool {
 	return dn <= tol || (s.rnorm <= s.roundoff() && dn <= 1e3*tol)
 }
 
-// roundoff is the size of the rounding errors in the residual ‖r‖₂.
-func (s *Solver) roundoff() float64 { return 256 * 0x1p-52 * s.rscale }
+// roundoff is the size of the rounding errors in the residual ‖r‖₂: those
+// of summing the steps' terms and those that the rounding of q causes
+// through the kinetic term (see sweep).
+func (s *Solver) roundoff() float64 {
+	return math.Hypot(256*0x1p-52*s.rscale, 2*0x1p-52*s.kscale)
+}
 
 // newton runs damped Newton's method from s.q on S_d + βC_d. On success
 // s.q is the solution, the last sweep was made there, and s.bnd holds the
@@ -478,7 +535,10 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 			return it, err
 		}
 		s.gather(s.r, nil, 0)
-		s.bnd.solve(s.rhs)
+		s.solveLin(s.rhs)
+		if s.lin.linErr != nil {
+			return it, s.lin.linErr
+		}
 		dn := normInf(s.rhs)
 		if math.IsNaN(dn) || math.IsInf(dn, 0) {
 			return it, fmt.Errorf("%w: Newton correction at iteration %d", ErrNaN, it)
@@ -536,17 +596,8 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 // nanErr reports where the model produced NaN or Inf along q.
 func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
 	// Locate the first bad step.
-	n, h := s.n, s.h
 	for k := range s.N {
-		qa, qb := q[k*n:k*n+n], q[(k+1)*n:(k+1)*n+n]
-		for i := range n {
-			s.qbar[i] = (qa[i] + qb[i]) / 2
-			s.vv[i] = (qb[i] - qa[i]) / h
-		}
-		s.pt.T = (float64(k) + 0.5) * h
-		s.pt.U = s.umid[k*s.nu : (k+1)*s.nu]
-		s.pt.Y = s.ymid[k*s.ny : (k+1)*s.ny]
-		s.model.Eval(Level1, &s.pt, s.out)
+		s.model.Eval(Level1, s.midpoint(q, k), s.out)
 		o := s.out
 		bad := !finite([]float64{o.L, o.C}) || !finite(o.Lq) || !finite(o.Lv) || !finite(o.Lth) ||
 			(beta != 0 && (!finite(o.Cq) || !finite(o.Cv)))
@@ -584,7 +635,7 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 	if pred == nil {
 		copy(s.q, s.qfree)
 		s.gather(s.rfree, s.gCfree, beta)
-		s.bnd.solve(s.rhs)
+		s.solveLin(s.rhs)
 		prev = normInf(s.rhs)
 		scale = max(normInf(s.q), prev)
 		s.rnorm = math.Inf(1) // no sweep at this point yet: no round-off clause
@@ -605,7 +656,10 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 			return it, s.nanErr(s.q, beta, it)
 		}
 		s.gather(s.r, nil, 0)
-		s.bnd.solve(s.rhs)
+		s.solveLin(s.rhs)
+		if s.lin.linErr != nil {
+			return it, s.lin.linErr
+		}
 		dn := normInf(s.rhs)
 		if s.converged(dn, scale, s.qfree) {
 			s.lastCorr = dn

@@ -191,7 +191,7 @@ func warnCondition(c *cli, sol *lagrt.Solution) {
 	for _, w := range sol.Warnings {
 		fmt.Fprintf(c.stderr, "lagc: warning: %s\n", w)
 	}
-	if sol.RCond > 0 && sol.RCond < 1e-8 {
+	if sol.RCond > 0 && sol.RCond < lagrt.WarnRCond {
 		fmt.Fprintf(c.stderr, "lagc: warning: the Hessian at the solution is nearly singular (reciprocal condition %.1e): "+
 			"the horizon is probably close to a conjugate point; results are sensitive to the data\n", sol.RCond)
 	}

@@ -1,0 +1,461 @@
+package lagrt
+
+import (
+	"fmt"
+	"math"
+)
+
+// LinearSolver selects how Newton's linear systems H·δ = −∇S are solved
+// (Options.Linear). The default, LinearAuto, chooses from the model's
+// Hessian pattern by the rule below; the others force one method (for
+// tests and measurements).
+//
+// Let n be the number of coordinates and d = nnz/n² the density of the
+// union of the patterns of Lqq, Lqv, Lqvᵀ, Lvv and the cost's (with the
+// diagonal). LinearAuto uses
+//
+//   - LinearBand for n ≤ 8: the scalar band LU, whose dense blocks are
+//     tiny; it is the fastest for small n, and the reference method;
+//   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32, and
+//     LinearBlockReuse for n ≥ 48 when d ≥ 0.1: dense blocks, for which
+//     a factorisation costs O(N·n³) while a sweep and a solve cost
+//     O(N·n²);
+//   - LinearKrylov otherwise (sparse coupling, n > 32 and d < 0.1): its
+//     cost is O(nnz·N) per GMRES iteration, against the fill of n·N (a
+//     chain: bandwidth n in time-major order, min(n, N) at best) of any
+//     direct method on the space-time grid.
+//
+// Measured on the 2-core test machine (see bench_test.go): the dense
+// block factorisation reaches the rate of gonum's Dgemm; a chain of 4,096
+// sites over 128 steps converges in a few GMRES iterations per Newton
+// step.
+type LinearSolver int
+
+const (
+	// LinearAuto chooses by the rule above.
+	LinearAuto LinearSolver = iota
+	// LinearBand is the scalar band LU with partial pivoting across
+	// blocks (band.go): (3bw+1)·n stored per row, O(N·n³) per
+	// factorisation at scalar speed.
+	LinearBand
+	// LinearBlock factors the block band Hessian (block tridiagonal for
+	// fixed ends, folded to block bandwidth 2 for periodic ones) on n×n
+	// blocks with BLAS-3 kernels at every Newton iteration (blocklu.go).
+	LinearBlock
+	// LinearBlockReuse is LinearBlock that keeps a factorisation across
+	// Newton iterations: a later Hessian is solved by GMRES preconditioned
+	// by the old factors, and refactored only when GMRES needs more than
+	// about n/8 iterations (at most 30). Nudged solves and the adjoint
+	// solve with the free Hessian the same way.
+	LinearBlockReuse
+	// LinearKrylov solves by restarted GMRES preconditioned by the
+	// block-diagonal-in-space problem: for each coordinate i, the time
+	// problem of the (i, i) entries of the Hessian blocks (tridiagonal,
+	// or cyclic for periodic conditions), factored by the scalar band LU.
+	// The kinetic term, of order 1/h, is diagonal in space for the usual
+	// M = I, so the preconditioned Hessian is the identity plus the
+	// spatial couplings relative to the time problems.
+	LinearKrylov
+)
+
+var linearNames = [...]string{"auto", "band", "block", "block-reuse", "krylov"}
+
+// String returns "auto", "band", "block", "block-reuse" or "krylov".
+func (l LinearSolver) String() string {
+	if l >= 0 && int(l) < len(linearNames) {
+		return linearNames[l]
+	}
+	return fmt.Sprintf("LinearSolver(%d)", int(l))
+}
+
+// Tuning of the linear solvers.
+const (
+	linTol        = 1e-11 // relative residual of GMRES solves
+	krylovRestart = 40
+	krylovMaxIt   = 400
+)
+
+// linear is the linear-algebra state of a Solver: the method, its
+// factorisations and the Krylov workspace.
+type linear struct {
+	kind    LinearSolver
+	bnd     band
+	blk     blockLU
+	sites   []band // LinearKrylov: one scalar time problem per coordinate
+	gm      gmres
+	stale   bool      // blk factors an older Hessian than the current one
+	xb, tb  []float64 // scratch: saved right-hand side, one coordinate's time vector
+	mt      []float64 // scratch for the matrix-vector product
+	sc      []float64 // √kinetic diagonal per unknown, for the condition estimate
+	linErr  error     // failure of the last solveLin
+	factors int       // factorisations since setup
+	krylov  int       // GMRES iterations since setup
+	lastIts int       // GMRES iterations of the last LinearBlockReuse solve
+}
+
+// chooseLinear applies the selection rule of LinearSolver.
+func chooseLinear(forced LinearSolver, n int, dens float64) LinearSolver {
+	if forced != LinearAuto {
+		return forced
+	}
+	switch {
+	case n <= 8:
+		return LinearBand
+	case n >= 48 && dens >= 0.1:
+		return LinearBlockReuse
+	case dens >= 0.1 || n <= 32:
+		return LinearBlock
+	}
+	return LinearKrylov
+}
+
+// reuseIters is the number of GMRES iterations preconditioned by an old
+// factorisation after which LinearBlockReuse refactors.
+func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
+
+// sizeLinear sizes the linear solver for the current problem.
+func (s *Solver) sizeLinear(bw int) {
+	l := &s.lin
+	l.kind = chooseLinear(s.set.linear, s.n, s.hs.density())
+	M := s.nb * s.n
+	l.xb = grow(l.xb, M)
+	l.mt = grow(l.mt, M)
+	l.sc = grow(l.sc, M)
+	l.stale, l.linErr, l.factors, l.krylov = false, nil, 0, 0
+	switch l.kind {
+	case LinearBand:
+		l.bnd.resize(s.n, s.nb, bw)
+	case LinearBlock, LinearBlockReuse:
+		l.blk.resize(s.n, s.nb, bw)
+	case LinearKrylov:
+		if len(l.sites) != s.n {
+			l.sites = make([]band, s.n)
+		}
+		for i := range l.sites {
+			l.sites[i].resize(1, s.nb, bw)
+		}
+		l.tb = grow(l.tb, s.nb)
+		l.gm.m = krylovRestart
+	}
+	if l.kind == LinearBlockReuse {
+		l.gm.m = s.reuseIters()
+	}
+}
+
+// blockOf returns the Hessian block at unknown positions (i, j): its
+// values in pattern order and whether it is the transpose of a stored
+// block; ok is false for a zero block.
+func (s *Solver) blockOf(i, j int) (vals []float64, tr, ok bool) {
+	nnz := s.hs.nnz
+	gi, gj := s.pos2grid[i], s.pos2grid[j]
+	if i == j {
+		return s.hs.diag[gi*nnz : (gi+1)*nnz], false, true
+	}
+	next := func(g int) int {
+		if s.bc == Periodic && g == s.N-1 {
+			return 0
+		}
+		return g + 1
+	}
+	switch {
+	case next(gi) == gj:
+		return s.hs.off[gi*nnz : (gi+1)*nnz], false, true
+	case next(gj) == gi:
+		return s.hs.off[gj*nnz : (gj+1)*nnz], true, true
+	}
+	return nil, false, false
+}
+
+// mulH sets dst = H·src in unknown order.
+func (s *Solver) mulH(dst, src []float64) {
+	n, nnz, hs := s.n, s.hs.nnz, &s.hs
+	clear(dst)
+	for pos, g := range s.pos2grid {
+		hs.mulAdd(dst[pos*n:pos*n+n], hs.diag[g*nnz:(g+1)*nnz], src[pos*n:pos*n+n], false)
+	}
+	for k := range s.N {
+		i, j := s.grid2pos[k], s.grid2pos[k+1]
+		if i < 0 || j < 0 {
+			continue
+		}
+		o := hs.off[k*nnz : (k+1)*nnz]
+		hs.mulAdd(dst[i*n:i*n+n], o, src[j*n:j*n+n], false)
+		hs.mulAdd(dst[j*n:j*n+n], o, src[i*n:i*n+n], true)
+	}
+}
+
+// factorLin factors the current Hessian (or, for LinearBlockReuse with a
+// factorisation at hand, marks it stale, and for LinearKrylov builds the
+// preconditioner). It returns the pivot range (pmin = 0: exactly
+// singular; both 1 when nothing was factored).
+func (s *Solver) factorLin() (pmin, pmax float64) {
+	l := &s.lin
+	switch l.kind {
+	case LinearBand:
+		b := &l.bnd
+		b.zero()
+		for pos := range s.pos2grid {
+			for _, q := range s.neighbours(pos) {
+				if vals, tr, ok := s.blockOf(pos, q); ok {
+					b.addSparse(pos, q, &s.hs, vals, tr)
+				}
+			}
+		}
+		l.factors++
+		return b.factor()
+	case LinearBlock, LinearBlockReuse:
+		if l.kind == LinearBlockReuse && l.blk.ok {
+			l.stale = true
+			return 1, 1
+		}
+		return s.factorBlock()
+	case LinearKrylov:
+		return s.factorSites()
+	}
+	return 0, 0
+}
+
+func (s *Solver) factorBlock() (pmin, pmax float64) {
+	l := &s.lin
+	l.stale = false
+	l.factors++
+	return l.blk.factor(func(i, j int, dst []float64) bool {
+		vals, tr, ok := s.blockOf(i, j)
+		if ok {
+			s.hs.dense(dst, vals, tr)
+		}
+		return ok
+	})
+}
+
+// neighbours returns the unknown positions coupled to pos (itself first).
+func (s *Solver) neighbours(pos int) []int {
+	nb := s.nbuf[:0]
+	nb = append(nb, pos)
+	g := s.pos2grid[pos]
+	for _, h := range [2]int{g - 1, g + 1} {
+		if s.bc == Periodic {
+			h = (h + s.N) % s.N
+		}
+		if h >= 0 && h <= s.N {
+			if p := s.grid2pos[h]; p >= 0 && p != pos {
+				nb = append(nb, p)
+			}
+		}
+	}
+	s.nbuf = nb
+	return nb
+}
+
+// factorSites factors the per-coordinate time problems of LinearKrylov:
+// for coordinate i, the matrix of the (i, i) entries of the Hessian
+// blocks. Where that time problem is itself nearly singular (its smallest
+// pivot below 1e-3 of the kinetic scale: a site near a conjugate point or
+// resonance of its own, which the coupling may well move away from), the
+// site uses instead the positive definite problem in which every step's
+// potential term a = (h/4)∂²L/∂q_i² is replaced by |a|: each step then
+// adds [[V+|a|, −V+|a|], [−V+|a|, V+|a|]] with V = ∂²L/∂v_i²/h.
+func (s *Solver) factorSites() (pmin, pmax float64) {
+	l := &s.lin
+	hs := &s.hs
+	n, nnz := s.n, hs.nnz
+	pmin, pmax = math.Inf(1), 0
+	for i := range l.sites {
+		b := &l.sites[i]
+		d := int(hs.dpos[i])
+		b.zero()
+		for pos := range s.pos2grid {
+			for _, q := range s.neighbours(pos) {
+				if vals, _, ok := s.blockOf(pos, q); ok {
+					b.a[b.roff[pos]+q] = vals[d]
+				}
+			}
+		}
+		lo, hi := b.factor()
+		kmin := math.Inf(1)
+		for _, g := range s.pos2grid {
+			kmin = min(kmin, math.Abs(hs.kin[g*n+i]))
+		}
+		if lo < 1e-3*kmin {
+			b.zero()
+			for k := range s.N {
+				ia, ib := s.grid2pos[k], s.grid2pos[k+1]
+				V := hs.kinS[k*n+i]
+				a := math.Abs(hs.off[k*nnz+d] + V)
+				a = max(a, 1e-8*math.Abs(V))
+				if ia >= 0 {
+					b.a[b.roff[ia]+ia] += V + a
+				}
+				if ib >= 0 {
+					b.a[b.roff[ib]+ib] += V + a
+				}
+				if ia >= 0 && ib >= 0 {
+					b.a[b.roff[ia]+ib] += a - V
+					b.a[b.roff[ib]+ia] += a - V
+				}
+			}
+			lo, hi = b.factor()
+		}
+		pmin, pmax = min(pmin, lo), max(pmax, hi)
+	}
+	l.factors++
+	return 1, 1
+}
+
+// precSites applies the LinearKrylov preconditioner to x.
+func (s *Solver) precSites(x []float64) {
+	n, t := s.n, s.lin.tb
+	for i := range s.lin.sites {
+		for pos := range t {
+			t[pos] = x[pos*n+i]
+		}
+		s.lin.sites[i].solve(t)
+		for pos, v := range t {
+			x[pos*n+i] = v
+		}
+	}
+}
+
+// solveLin overwrites x (unknown order) with H⁻¹x for the Hessian of the
+// last Level2 sweep that factorLin saw. A failure of the iterative solver
+// is recorded in s.lin.linErr.
+func (s *Solver) solveLin(x []float64) {
+	l := &s.lin
+	l.linErr = nil
+	switch l.kind {
+	case LinearBand:
+		l.bnd.solve(x)
+	case LinearBlock:
+		l.blk.solve(x)
+	case LinearBlockReuse:
+		if !l.stale {
+			l.blk.solve(x)
+			return
+		}
+		copy(l.xb, x)
+		its, ok := l.gm.solve(x, s.mulH, l.blk.solve, linTol, s.reuseIters())
+		l.krylov += its
+		l.lastIts = its
+		if ok {
+			return
+		}
+		// The old factorisation is too far from this Hessian: refactor.
+		if pmin, _ := s.factorBlock(); pmin == 0 || math.IsNaN(pmin) {
+			l.linErr = fmt.Errorf("%w: block LU: zero pivot", ErrSingular)
+			for i := range x {
+				x[i] = math.NaN()
+			}
+			return
+		}
+		copy(x, l.xb)
+		l.blk.solve(x)
+	case LinearKrylov:
+		its, ok := l.gm.solve(x, s.mulH, s.precSites, linTol, krylovMaxIt)
+		l.krylov += its
+		if !ok {
+			l.linErr = fmt.Errorf("%w: GMRES (preconditioned by the per-coordinate time problems) did not reach "+
+				"relative residual %g in %d iterations; the spatial coupling is too strong for this preconditioner: "+
+				"try Options.Linear = LinearBlock", ErrNoConvergence, linTol, its)
+		}
+	}
+}
+
+// estimateRCond estimates the relative reciprocal condition number of the
+// Hessian: with the symmetric diagonal scaling H̃ = D^{-½} H D^{-½} by the
+// kinetic diagonal D (Σ ∂²L/∂v_i²/h of the adjacent steps), it is
+// ρ = ‖K̃⁻¹‖₁ / ‖H̃⁻¹‖₁, where K̃ is the scaled kinetic operator of a unit
+// mass with fixed ends over the same N steps, tridiag(−½, 1, −½), whose
+// inverse has 1-norm ⌊N/2⌋·⌈N/2⌉. ρ is 1 for a free particle with fixed
+// ends, 1 − (ωT/π)² for an oscillator, independent of N and of the units
+// of each coordinate; it goes to 0 at a conjugate point (fixed ends), a
+// resonance or a zero mode (periodic). ‖H̃⁻¹‖₁ is estimated by Hager's
+// method as refined by Higham (LAPACK dlacn2) with at most maxIter
+// refinement steps. It returns 0 for a singular kinetic diagonal.
+func (s *Solver) estimateRCond(maxIter int) float64 {
+	n, m := s.n, s.nb*s.n
+	sc := s.lin.sc
+	for pos, g := range s.pos2grid {
+		for i := range n {
+			sc[pos*n+i] = math.Sqrt(math.Abs(s.hs.kin[g*n+i]))
+		}
+	}
+	v, z := s.w[:m], s.qt[:m] // scratch (s.qt is free outside the line search)
+	// With LinearBlockReuse, when the old factors solved the last system
+	// in a few GMRES iterations they are close enough to the Hessian for
+	// an estimate of the order of magnitude of ‖H̃⁻¹‖: use them directly.
+	direct := s.lin.kind == LinearBlockReuse && s.lin.stale && s.lin.lastIts <= 4
+	solve := func(x []float64) {
+		for i := range x {
+			x[i] *= sc[i]
+		}
+		if direct {
+			s.lin.blk.solve(x)
+		} else {
+			s.solveLin(x)
+		}
+		for i := range x {
+			x[i] *= sc[i]
+		}
+	}
+	// A ramp rather than LAPACK's constant start: the Hessian of a
+	// time-symmetric problem maps symmetric vectors to symmetric ones, and
+	// a symmetric start would never see an antisymmetric near-null mode
+	// (the oscillator at its second conjugate point, ωT ≈ 2π).
+	ws := 0.0
+	for i := range v {
+		v[i] = 1 + float64(i)/float64(m)
+		ws += v[i]
+	}
+	for i := range v {
+		v[i] /= ws
+	}
+	solve(v)
+	est := asum(v)
+	jx := -1
+	for iter := 0; iter < maxIter; iter++ {
+		for i, x := range v {
+			z[i] = math.Copysign(1, x)
+		}
+		solve(z)
+		ztx := 0.0
+		if jx < 0 {
+			for i, x := range z {
+				ztx += x * (1 + float64(i)/float64(m)) / ws
+			}
+		} else {
+			ztx = z[jx]
+		}
+		j, zmax := 0, -1.0
+		for i, x := range z {
+			if math.Abs(x) > zmax {
+				j, zmax = i, math.Abs(x)
+			}
+		}
+		if iter > 0 && zmax <= ztx {
+			break
+		}
+		jx = j
+		clear(v)
+		v[j] = 1
+		solve(v)
+		e := asum(v)
+		if !(e > est) {
+			break
+		}
+		est = e
+	}
+	for i := range v {
+		sg := 1.0
+		if i%2 == 1 {
+			sg = -1
+		}
+		v[i] = sg * (1 + float64(i)/float64(max(m-1, 1)))
+	}
+	solve(v)
+	est = max(est, 2*asum(v)/float64(3*m))
+	if math.IsNaN(est) || math.IsInf(est, 0) || est == 0 {
+		return 0
+	}
+	ref := float64(s.N/2) * float64((s.N+1)/2)
+	return ref / est
+}
