@@ -215,7 +215,6 @@ func TestSingularityScaled(t *testing.T) {
 	}
 }
 
-
 // Issue 11, item 4: a Lagrangian with singular ∂²L/∂v² is an error.
 func TestSingularKinetic(t *testing.T) {
 	m := &notRegular{lagrt.Info{Name: "notregular", Coords: []string{"x"}}}
