@@ -25,11 +25,12 @@ require github.com/lagc/lagc v0.0.0-00010101000000-000000000000
 replace github.com/lagc/lagc => $repo
 MOD
 cp "$repo/go.sum" "$dir/"
+(cd "$dir" && go mod tidy >/dev/null 2>&1 || true)
 { sed "s/^package net$/package net/" "$here/scale_test.go.txt"; echo; echo "const steps = $steps"; } > "$dir/scale_test.go"
 cd "$dir"
 # Warm the build cache for the dependencies, so go build times the model.
 printf 'package net\n\nimport _ "github.com/lagc/lagc/lagrt"\n' > dep.go
-go build . && rm dep.go
+go mod tidy >/dev/null 2>&1; go build . && rm dep.go
 start=$(date +%s.%N)
 ./lagc gen -pkg net net.lag
 gen=$(echo "$(date +%s.%N) - $start" | bc)
