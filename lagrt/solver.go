@@ -64,6 +64,8 @@ type Solver struct {
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
 	cqa, cqb   []float64 // the last two members solved
+
+	ivp *ivpWork // initial-value problems (ivp.go)
 }
 
 // hessQuantities are the matrix quantities a Newton iteration needs.
@@ -636,6 +638,7 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 	dst.Residual = s.rInf / s.h
 	dst.Correction = s.lastCorr
 	dst.RCond = rc
+	dst.IVP = nil
 }
 
 // Solve finds a stationary trajectory of the free discrete action S_d of
@@ -645,6 +648,9 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 // "Convergence and globalisation" in the package documentation). On error
 // dst is unspecified and s holds no free solution.
 func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
+	if pr != nil && pr.BC == Initial && pr.Model != nil {
+		return s.solveIVP(dst, pr, opt)
+	}
 	if err := s.setup(pr, opt); err != nil {
 		return err
 	}
