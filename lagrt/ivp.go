@@ -663,18 +663,28 @@ func (w *ivpWork) reversible() error {
 			o = w.out
 			for e, x := range keep[:2+2*np] {
 				var y float64
-				var name string
 				switch {
 				case e == 0:
-					y, name = o.L, "L"
+					y = o.L
 				case e == 1:
-					y, name = o.C, "the cost c"
+					y = o.C
 				case e < 2+np:
-					y, name = o.Lth[e-2], "∂L/∂θ["+w.info.Params[e-2]+"]"
+					y = o.Lth[e-2]
 				default:
-					y, name = o.Cth[e-2-np], "∂c/∂θ["+w.info.Params[e-2-np]+"]"
+					y = o.Cth[e-2-np]
 				}
 				if math.Abs(x-y) > 1e-9*(math.Abs(x)+math.Abs(y))+1e-13*scale {
+					var name string
+					switch {
+					case e == 0:
+						name = "L"
+					case e == 1:
+						name = "the cost c"
+					case e < 2+np:
+						name = "∂L/∂θ[" + w.info.Params[e-2] + "]"
+					default:
+						name = "∂c/∂θ[" + w.info.Params[e-2-np] + "]"
+					}
 					return fmt.Errorf("%w: %s: the echo needs L and c even in the velocities, L(q, −v, t) = L(q, v, t), but %s changes from %.6g to %.6g under v → −v at t = %g (a term odd in the velocities, such as a magnetic A·v or gyroscopic q0·v1 − q1·v0 coupling, or dissipation); use the adjoint (Method Adjoint, --method=adjoint) instead",
 						ErrNotReversible, w.info.Name, name, x, y, (float64(k)+0.5)*w.h)
 				}
