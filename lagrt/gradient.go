@@ -23,11 +23,18 @@ const (
 	// FiniteDiff takes central differences of C_d(q*(θ)) over whole
 	// solves: 2P solves, error O(FDStep²).
 	FiniteDiff
+	// EchoOneSided is the Hamiltonian echo for initial-value problems
+	// (ivp.go) with the one-sided estimator: the forward run and one
+	// echo nudged by +β, bias O(β).
+	EchoOneSided
+	// Echo is the centered Hamiltonian echo for initial-value problems:
+	// the forward run and echoes nudged by ±β, bias O(β²).
+	Echo
 )
 
-var methodNames = [...]string{"centered", "ep", "adjoint", "fd"}
+var methodNames = [...]string{"centered", "ep", "adjoint", "fd", "echo1", "echo"}
 
-// String returns "centered", "ep", "adjoint" or "fd".
+// String returns "centered", "ep", "adjoint", "fd", "echo1" or "echo".
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {
 		return methodNames[m]
@@ -42,7 +49,7 @@ func ParseMethod(s string) (Method, error) {
 			return Method(i), nil
 		}
 	}
-	return 0, fmt.Errorf("lagrt: unknown gradient method %q (want ep, centered, adjoint or fd)", s)
+	return 0, fmt.Errorf("lagrt: unknown gradient method %q (want centered, ep, adjoint, fd, echo or echo1)", s)
 }
 
 // Gradient is a gradient estimate of the discrete cost C_d at the free
@@ -80,11 +87,17 @@ func ComputeGradient(pr *Problem, m Method, opt *Options) (*Gradient, error) {
 // the centered one). The nudged solves start from the free solution and
 // reuse its Hessian factorisation (see Solver.SolveNudged).
 func (s *Solver) Gradient(dst *Gradient, pr *Problem, m Method, opt *Options) error {
-	if m < EPCentered || m > FiniteDiff {
+	if m < EPCentered || m > Echo {
 		return fmt.Errorf("%w: unknown gradient method %v", ErrProblem, m)
 	}
 	if pr != nil && pr.Model != nil && !pr.Model.Info().HasCost {
 		return fmt.Errorf("%w: model %s declares no cost to differentiate", ErrProblem, pr.Model.Info().Name)
+	}
+	if pr != nil && pr.Model != nil && pr.BC == Initial {
+		return s.gradientIVP(dst, pr, m, opt)
+	}
+	if m == Echo || m == EchoOneSided {
+		return fmt.Errorf("%w: the echo (method %v) is for initial-value problems (BC Initial); use centered or adjoint", ErrProblem, m)
 	}
 	if dst.Free == nil {
 		dst.Free = new(Solution)

@@ -35,15 +35,22 @@ const (
 	Fixed BC = iota
 	// Periodic: q(0) = q(T) (and, at a solution, p(0) = p(T)).
 	Periodic
+	// Initial: an initial-value problem, q(0) = Problem.Q0 with
+	// Problem.V0 or Problem.P0, integrated forward one step at a time
+	// (see ivp.go). Only Solve and Gradient (methods Adjoint, Echo,
+	// EchoOneSided, FiniteDiff) accept it.
+	Initial
 )
 
-// String returns "fixed" or "periodic".
+// String returns "fixed", "periodic" or "initial".
 func (b BC) String() string {
 	switch b {
 	case Fixed:
 		return "fixed"
 	case Periodic:
 		return "periodic"
+	case Initial:
+		return "initial"
 	}
 	return fmt.Sprintf("BC(%d)", int(b))
 }
@@ -76,8 +83,16 @@ type Problem struct {
 	BC    BC
 
 	// Q0 and QT are the endpoint values for Fixed conditions (len n).
-	// They are ignored for Periodic conditions.
+	// They are ignored for Periodic conditions. For Initial conditions
+	// Q0 is q(0) and QT is ignored.
 	Q0, QT []float64
+
+	// V0 and P0 are the initial velocity and the initial momentum of
+	// Initial conditions (len n); set exactly one. V0 is mapped to the
+	// continuous momentum p_0 = ∂L/∂v(q_0, V0, t=0), which starts the
+	// discrete Euler–Lagrange map (see ivp.go). Both are ignored for
+	// the other conditions.
+	V0, P0 []float64
 
 	// Theta holds the parameter values; nil means Model.Info().Defaults.
 	Theta []float64
@@ -237,6 +252,10 @@ type Solution struct {
 	// continuation in the horizon after plain damped Newton failed,
 	// the problem asked for included; 0 when plain Newton sufficed.
 	Continuation int
+
+	// IVP holds what only initial-value problems report (nil for the
+	// other conditions).
+	IVP *IVPReport
 }
 
 // resize makes the row slices of s hold n columns and N+1 rows, reusing
@@ -267,7 +286,12 @@ func (s *Solution) resize(n, N, P int) {
 }
 
 // validate checks the shapes of pr and returns the parameter vector to use.
-func (pr *Problem) validate() ([]float64, error) {
+// It rejects Initial conditions, which the boundary-value solver does not
+// handle (Solve and Gradient send them to the integrator first).
+func (pr *Problem) validate() ([]float64, error) { return pr.check(false) }
+
+// check is validate, accepting Initial conditions if ivp is set.
+func (pr *Problem) check(ivp bool) ([]float64, error) {
 	if pr == nil || pr.Model == nil {
 		return nil, fmt.Errorf("%w: no model", ErrProblem)
 	}
@@ -296,6 +320,25 @@ func (pr *Problem) validate() ([]float64, error) {
 	case Periodic:
 		if pr.N < 3 {
 			return bad("N = %d steps, want N ≥ 3 for periodic conditions", pr.N)
+		}
+	case Initial:
+		if !ivp {
+			return bad("initial-value problems are integrated by Solve and Gradient (methods adjoint, echo, echo1, fd) only, not by this boundary-value routine")
+		}
+		if pr.N < 1 {
+			return bad("N = %d steps, want N ≥ 1 for initial conditions", pr.N)
+		}
+		if len(pr.Q0) != n {
+			return bad("initial conditions: len(Q0) = %d, want %d", len(pr.Q0), n)
+		}
+		if (pr.V0 == nil) == (pr.P0 == nil) {
+			return bad("initial conditions: set exactly one of V0 (velocity) and P0 (momentum)")
+		}
+		if x := pr.V0; x != nil && len(x) != n || pr.P0 != nil && len(pr.P0) != n {
+			return bad("initial conditions: len(V0) = %d, len(P0) = %d, want %d", len(pr.V0), len(pr.P0), n)
+		}
+		if !finite(pr.Q0) || !finite(pr.V0) || !finite(pr.P0) {
+			return bad("initial conditions contain NaN or Inf")
 		}
 	default:
 		return bad("unknown boundary conditions %v", pr.BC)

@@ -27,6 +27,7 @@ type Solver struct {
 
 	ep  epState    // EP noise check (beta.go)
 	est *estimator // discretisation error estimate (errest.go)
+	ivp *ivpWork   // initial-value problems (ivp.go)
 
 	// Continuation (continuation.go).
 	atSolution bool      // the last newton error came at a point that passed the convergence test
@@ -697,6 +698,7 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 	dst.Correction = s.lastCorr
 	dst.RCond = rc
 	dst.ErrorEstimate, dst.Warnings = ErrorEstimate{}, dst.Warnings[:0]
+	dst.IVP = nil
 }
 
 // Solve finds a stationary trajectory of the free discrete action S_d of
@@ -706,6 +708,9 @@ func (s *Solver) fill(dst *Solution, beta float64, iters int, rc float64) {
 // "Convergence and globalisation" in the package documentation). On error
 // dst is unspecified and s holds no free solution.
 func (s *Solver) Solve(dst *Solution, pr *Problem, opt *Options) error {
+	if pr != nil && pr.BC == Initial && pr.Model != nil {
+		return s.solveIVP(dst, pr, opt)
+	}
 	if err := s.setup(pr, opt); err != nil {
 		return err
 	}
