@@ -6,7 +6,8 @@
 #   bench/scale/run.sh chain 4096      # nearest-neighbour chain
 #   bench/scale/run.sh lattice 64      # 64×64 lattice
 #
-# STEPS (default 64) sets the time steps. Prints lagc gen's time, the
+# STEPS (default 64) sets the time steps; FIXED=true solves between fixed
+# ends over T = 1 instead of periodically over the drive's period. Prints lagc gen's time, the
 # file's size, go build's time, centered EP vs adjoint and the benchmarks.
 set -euo pipefail
 model=${1:-network}
@@ -26,7 +27,7 @@ replace github.com/lagc/lagc => $repo
 MOD
 cp "$repo/go.sum" "$dir/"
 (cd "$dir" && go mod tidy >/dev/null 2>&1 || true)
-{ sed "s/^package net$/package net/" "$here/scale_test.go.txt"; echo; echo "const steps = $steps"; } > "$dir/scale_test.go"
+{ sed "s/^package net$/package net/" "$here/scale_test.go.txt"; echo; echo "const steps = $steps"; echo "const fixed = ${FIXED:-false}"; } > "$dir/scale_test.go"
 cd "$dir"
 # Warm the build cache for the dependencies, so go build times the model.
 printf 'package net\n\nimport _ "github.com/lagc/lagc/lagrt"\n' > dep.go
