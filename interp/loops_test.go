@@ -2,7 +2,6 @@ package interp_test
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -41,7 +40,7 @@ func TestLoopsMatchUnrolled(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))
 			for range 3 {
 				p := lagrttest.RandomPoint(loops.Info(), rng)
-				if err := sameModel(loops, flat, p); err != nil {
+				if err := lagrttest.Compare(loops, flat, p, 1e-12); err != nil {
 					t.Fatal(err)
 				}
 				if err := lagrttest.CheckLevels(loops, p); err != nil {
@@ -58,37 +57,6 @@ func TestLoopsMatchUnrolled(t *testing.T) {
 	}
 }
 
-// sameModel compares every quantity of a and b at p.
-func sameModel(a, b lagrt.Model, p *lagrt.Point) error {
-	oa, ob := lagrt.NewOut(a.Info()), lagrt.NewOut(b.Info())
-	a.Eval(lagrt.Level3, p, oa)
-	b.Eval(lagrt.Level3, p, ob)
-	close := func(x, y float64) bool { return math.Abs(x-y) <= 1e-12*(1+math.Abs(x)+math.Abs(y)) }
-	for q := range lagrt.NumQuantities {
-		d := &lagrt.Quantities[q]
-		var va, vb []float64
-		switch {
-		case q == lagrt.QL || q == lagrt.QC:
-			va, vb = []float64{oa.Scalar(q)}, []float64{ob.Scalar(q)}
-		case d.IsMatrix():
-			var err error
-			if va, err = lagrttest.DenseMatrix(a.Info(), q, oa); err != nil {
-				return err
-			}
-			if vb, err = lagrttest.DenseMatrix(b.Info(), q, ob); err != nil {
-				return err
-			}
-		default:
-			va, vb = oa.Vec(q), ob.Vec(q)
-		}
-		for i := range va {
-			if !close(va[i], vb[i]) {
-				return fmt.Errorf("%s[%d]: %.17g with loops, %.17g unrolled", d.Name, i, va[i], vb[i])
-			}
-		}
-	}
-	return nil
-}
 
 // networkSource is the all-to-all network of testdata/network.lag with n
 // oscillators.

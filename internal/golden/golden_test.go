@@ -7,9 +7,16 @@ import (
 
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/internal/golden/chain"
+	"github.com/lagc/lagc/internal/golden/damped"
 	"github.com/lagc/lagc/internal/golden/double_pendulum"
+	"github.com/lagc/lagc/internal/golden/duffing"
+	"github.com/lagc/lagc/internal/golden/harmonic"
 	"github.com/lagc/lagc/internal/golden/kepler"
+	"github.com/lagc/lagc/internal/golden/keywords"
+	"github.com/lagc/lagc/internal/golden/lattice"
 	"github.com/lagc/lagc/internal/golden/network"
+	"github.com/lagc/lagc/internal/golden/pendulum"
+	"github.com/lagc/lagc/internal/golden/sinechain"
 	"github.com/lagc/lagc/interp"
 	"github.com/lagc/lagc/lagrt"
 	"github.com/lagc/lagc/lagrt/lagrttest"
@@ -22,6 +29,14 @@ var generated = []struct {
 	{"double_pendulum.lag", double_pendulum.DoublePendulum{}},
 	{"chain.lag", chain.Chain{}},
 	{"kepler.lag", kepler.Kepler{}},
+	{"damped.lag", damped.Damped{}},
+	{"duffing.lag", duffing.Duffing{}},
+	{"harmonic.lag", harmonic.HarmonicOscillator{}},
+	{"keywords.lag", keywords.Keywords{}},
+	{"lattice.lag", lattice.Lattice{}},
+	{"network.lag", network.Network{}},
+	{"pendulum.lag", pendulum.Pendulum{}},
+	{"sinechain.lag", sinechain.SineChain{}},
 }
 
 func interpreted(tb testing.TB, file string) lagrt.Model {
@@ -51,8 +66,12 @@ func TestGeneratedZeroAlloc(t *testing.T) {
 func TestGeneratedDerivatives(t *testing.T) {
 	for _, g := range generated {
 		rng := rand.New(rand.NewPCG(3, 4))
+		in := interpreted(t, g.file)
 		for range 3 {
 			p := lagrttest.RandomPoint(g.model.Info(), rng)
+			if err := lagrttest.Compare(g.model, in, p, 1e-12); err != nil {
+				t.Errorf("%s: generated against interpreted: %v", g.file, err)
+			}
 			if err := lagrttest.CheckDerivatives(g.model, p, 1e-6); err != nil {
 				t.Errorf("%s: %v", g.file, err)
 			}

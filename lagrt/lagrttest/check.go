@@ -352,3 +352,39 @@ func CheckLevels(m lagrt.Model, p *lagrt.Point) error {
 	}
 	return nil
 }
+
+// Compare evaluates a and b (two implementations of one system, whose
+// patterns may differ) at p at lagrt.Level3 and reports the first quantity
+// that differs by more than tol relative, matrices compared densely.
+func Compare(a, b lagrt.Model, p *lagrt.Point, tol float64) error {
+	oa, ob := lagrt.NewOut(a.Info()), lagrt.NewOut(b.Info())
+	a.Eval(lagrt.Level3, p, oa)
+	b.Eval(lagrt.Level3, p, ob)
+	for q := range lagrt.NumQuantities {
+		d := &lagrt.Quantities[q]
+		var va, vb []float64
+		switch {
+		case q == lagrt.QL || q == lagrt.QC:
+			va, vb = []float64{oa.Scalar(q)}, []float64{ob.Scalar(q)}
+		case d.IsMatrix():
+			var err error
+			if va, err = DenseMatrix(a.Info(), q, oa); err != nil {
+				return err
+			}
+			if vb, err = DenseMatrix(b.Info(), q, ob); err != nil {
+				return err
+			}
+		default:
+			va, vb = oa.Vec(q), ob.Vec(q)
+		}
+		if len(va) != len(vb) {
+			return fmt.Errorf("%s: %d values against %d", d.Name, len(va), len(vb))
+		}
+		for i := range va {
+			if math.Abs(va[i]-vb[i]) > tol*(1+math.Abs(va[i])+math.Abs(vb[i])) {
+				return fmt.Errorf("%s[%d]: %.17g against %.17g", d.Name, i, va[i], vb[i])
+			}
+		}
+	}
+	return nil
+}
