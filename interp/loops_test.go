@@ -57,7 +57,6 @@ func TestLoopsMatchUnrolled(t *testing.T) {
 	}
 }
 
-
 // networkSource is the all-to-all network of testdata/network.lag with n
 // oscillators.
 func networkSource(n int) string {
