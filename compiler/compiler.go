@@ -173,9 +173,10 @@ type Plan struct {
 	// Len[q] is the number of entries of matrix quantity q.
 	Len [lagrt.NumQuantities]int
 	// Direct[q] reports, for a scalar or vector quantity, that every
-	// element receives at most one store, all from terms without loops:
-	// they are assigned, not accumulated. Covered[q] reports that every
-	// element is stored (no zeroing needed).
+	// element receives at most one store over all terms and all points of
+	// their loop nests: they are assigned, not accumulated. Covered[q]
+	// reports that every element is stored exactly once (no zeroing
+	// needed).
 	Direct, Covered [lagrt.NumQuantities]bool
 }
 
@@ -214,7 +215,8 @@ func newPlan(m *dsl.Model) (*Plan, error) {
 	return p, nil
 }
 
-// direct decides Direct and Covered.
+// direct decides Direct and Covered by counting the stores of every
+// element over every point of every term's loop nest.
 func (p *Plan) direct(m *dsl.Model) {
 	dims := func(q lagrt.Quantity) int {
 		switch lagrt.Quantities[q].Wrt[0] {
@@ -225,27 +227,33 @@ func (p *Plan) direct(m *dsl.Model) {
 		}
 		return 1
 	}
+	var stores [lagrt.NumQuantities][]int32
+	for q := range lagrt.NumQuantities {
+		if !lagrt.Quantities[q].IsMatrix() {
+			stores[q] = make([]int32, dims(q))
+		}
+	}
+	for _, t := range p.Terms {
+		vals := make([]int, len(t.Loops))
+		t.Walk(vals, func(vals []int) {
+			for _, e := range t.Emits {
+				if s := stores[e.Q]; s != nil {
+					s[e.Row.At(vals)]++
+				}
+			}
+		})
+	}
 	for q := range lagrt.NumQuantities {
 		if lagrt.Quantities[q].IsMatrix() {
 			continue
 		}
-		seen := make([]bool, dims(q))
-		direct, count := true, 0
-		for _, t := range p.Terms {
-			for _, e := range t.Emits {
-				if e.Q != q {
-					continue
-				}
-				if len(t.Loops) > 0 || seen[e.Row.Const] {
-					direct = false
-					continue
-				}
-				seen[e.Row.Const] = true
-				count++
-			}
+		direct, covered := true, true
+		for _, c := range stores[q] {
+			direct = direct && c <= 1
+			covered = covered && c == 1
 		}
 		p.Direct[q] = direct
-		p.Covered[q] = direct && count == len(seen)
+		p.Covered[q] = direct && covered
 	}
 }
 
