@@ -369,7 +369,7 @@ func isTempName(s string) bool {
 		return false
 	}
 	switch s[:i] {
-	case "x", "q", "v", "th", "u", "y", "f", "it", "s", "c":
+	case "x", "q", "v", "th", "u", "y", "f", "it", "s", "c", "acc":
 	default:
 		return false
 	}
@@ -770,6 +770,13 @@ func (g *gen) term(t *compiler.Term) {
 	}
 	inputs(0)
 	for d, l := range t.Loops {
+		if d == len(t.Loops)-1 {
+			for k, e := range t.Emits {
+				if e.Local {
+					g.p("acc", k, " := 0.0 // ", lagrt.Quantities[e.Q].Name, "[", linString(e.Row, lv), "], summed over ", lv[d])
+				}
+			}
+		}
 		v := lv[d]
 		g.p("for ", v, " := ", linString(l.Lo, lv), "; ", v, " <= ", linString(l.Hi, lv), "; ", v, "++ {")
 		inputs(d + 1)
@@ -863,6 +870,8 @@ func (g *gen) term(t *compiler.Term) {
 				}
 				g.p(viewName(e.Q), "[", idx, "] = ", val)
 				j[e.Q]++
+			case e.Local:
+				g.p("acc", emit, " += ", val)
 			default:
 				op := " += "
 				if plan.Direct[e.Q] {
@@ -883,7 +892,18 @@ func (g *gen) term(t *compiler.Term) {
 	if hasMatrix {
 		g.p("it++")
 	}
-	g.closeLoops(t)
+	for d := range t.Loops {
+		g.p("}")
+		if d > 0 {
+			continue
+		}
+		for k, e := range t.Emits {
+			if e.Local {
+				g.usedViews[viewName(e.Q)] = true
+				g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+			}
+		}
+	}
 	if looped {
 		g.p("}")
 	}

@@ -142,10 +142,17 @@ type Input struct {
 
 // Emit stores program output Out into quantity Q: at row Row (vectors and
 // scalars: Row is the index, 0 for L and C) and, for matrices, column Col.
+//
+// Local marks a first-level store into an accumulated vector whose index
+// does not depend on the innermost loop variable (Lq[i] inside a loop over
+// j): the values of the innermost loop are summed in a local, from 0 in
+// point order, and the sum is added to the element after that loop, emit
+// by emit in emit order. Generated code and the interpreter both do so.
 type Emit struct {
 	Q        lagrt.Quantity
 	Row, Col Lin
 	Out      int
+	Local    bool
 }
 
 // Term is a planned term: a loop nest, a program over its inputs, and the
@@ -212,6 +219,16 @@ func newPlan(m *dsl.Model) (*Plan, error) {
 		}
 	}
 	p.direct(m)
+	for _, t := range p.Terms {
+		if len(t.Loops) == 0 {
+			continue
+		}
+		for k := range t.Emits[:t.NEmit[0]] {
+			e := &t.Emits[k]
+			d := &lagrt.Quantities[e.Q]
+			e.Local = d.Order() == 1 && !p.Direct[e.Q] && e.Row.Coef[len(t.Loops)-1] == 0
+		}
+	}
 	return p, nil
 }
 

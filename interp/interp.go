@@ -23,6 +23,7 @@ type Model struct {
 
 type scratch struct {
 	in, regs, out []float64
+	acc           []float64 // by emit: local sums (compiler.Emit.Local)
 	vals, his     []int
 }
 
@@ -35,6 +36,7 @@ func New(u *compiler.Unit) *Model {
 			s.in = grow(s.in, len(t.Inputs))
 			s.regs = grow(s.regs, t.Prog.NumRegs())
 			s.out = grow(s.out, len(t.Prog.Outputs))
+			s.acc = grow(s.acc, len(t.Emits))
 			if len(t.Loops) > len(s.vals) {
 				s.vals, s.his = make([]int, len(t.Loops)), make([]int, len(t.Loops))
 			}
@@ -92,11 +94,32 @@ func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out
 		return
 	}
 	vals, his := s.vals[:nl], s.his[:nl]
+	// The local sums of the innermost loop start at 0 before it and are
+	// added to their elements after it.
+	emits := t.Emits[:t.NEmit[lvl]]
+	reset := func() {
+		for k := range emits {
+			s.acc[k] = 0
+		}
+	}
+	flush := func() {
+		for k := range emits {
+			if e := &emits[k]; e.Local {
+				out.Vec(e.Q)[e.Row.At(vals)] += s.acc[k]
+			}
+		}
+	}
 	it := 0
 	vals[0], his[0] = t.Loops[0].Lo.At(vals), t.Loops[0].Hi.At(vals)
+	if nl == 1 {
+		reset()
+	}
 	for d := 0; d >= 0; {
 		switch {
 		case vals[d] > his[d]:
+			if d == nl-1 {
+				flush()
+			}
 			if d--; d >= 0 {
 				vals[d]++
 			}
@@ -107,6 +130,9 @@ func runTerm(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out
 		default:
 			d++
 			vals[d], his[d] = t.Loops[d].Lo.At(vals), t.Loops[d].Hi.At(vals)
+			if d == nl-1 {
+				reset()
+			}
 		}
 	}
 }
@@ -140,6 +166,8 @@ func point(plan *compiler.Plan, t *compiler.Term, lvl int, p *lagrt.Point, out *
 		v := s.out[e.Out]
 		direct := plan.Direct[e.Q]
 		switch {
+		case e.Local:
+			s.acc[k] += v
 		case e.Q == lagrt.QL && direct:
 			out.L = v
 		case e.Q == lagrt.QL:

@@ -105,7 +105,7 @@ func TestHandwritten(t *testing.T) {
 }
 
 // BenchmarkHandwritten times generated against hand-written Eval at
-// lagrt.Level2 and Level3. Each iteration runs a batch of generated
+// lagrt.Level1, Level2 and Level3. Each iteration runs a batch of generated
 // evaluations, then a batch of hand-written ones at the same point, so
 // both see the same machine state; it reports ns per evaluation of each
 // (gen-ns/eval, hand-ns/eval) and their ratio (gen/hand, the figure of
@@ -116,7 +116,7 @@ func BenchmarkHandwritten(b *testing.B) {
 		for _, lvl := range []struct {
 			name string
 			w    lagrt.Want
-		}{{"Level2", lagrt.Level2}, {"Level3", lagrt.Level3}} {
+		}{{"Level1", lagrt.Level1}, {"Level2", lagrt.Level2}, {"Level3", lagrt.Level3}} {
 			b.Run(c.name+"/"+lvl.name, func(b *testing.B) {
 				p := lagrttest.RandomPoint(c.gen.Info(), rand.New(rand.NewPCG(1, 1)))
 				og, oh := lagrt.NewOut(c.gen.Info()), lagrt.NewOut(c.hand.Info())

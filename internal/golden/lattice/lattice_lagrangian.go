@@ -331,6 +331,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
 			v_1 := pv[j]   // dot(x[0][j])
 			q_2 := pq[j]   // x[0][j]
@@ -340,7 +341,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j] += -q_2 * th_3
 			lv[j] = th80 * v_1
-			lth[80] += 0.5 * x0
+			acc3 += 0.5 * x0
 			lth[j] += -0.5 * x1
 			if l2 {
 				lqq[it] = -th_3
@@ -352,6 +353,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 2 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -362,6 +364,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
 			v_1 := pv[j+20]   // dot(x[1][j])
 			q_2 := pq[j+20]   // x[1][j]
@@ -371,7 +374,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+20] += -q_2 * th_3
 			lv[j+20] = th80 * v_1
-			lth[80] += 0.5 * x0
+			acc3 += 0.5 * x0
 			lth[j+20] += -0.5 * x1
 			if l2 {
 				lqq[20+it] = -th_3
@@ -383,6 +386,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 3 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -393,6 +397,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
 			v_1 := pv[j+40]   // dot(x[2][j])
 			q_2 := pq[j+40]   // x[2][j]
@@ -402,7 +407,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+40] += -q_2 * th_3
 			lv[j+40] = th80 * v_1
-			lth[80] += 0.5 * x0
+			acc3 += 0.5 * x0
 			lth[j+40] += -0.5 * x1
 			if l2 {
 				lqq[40+it] = -th_3
@@ -414,6 +419,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 4 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -424,6 +430,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
 			v_1 := pv[j+60]   // dot(x[3][j])
 			q_2 := pq[j+60]   // x[3][j]
@@ -433,7 +440,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+60] += -q_2 * th_3
 			lv[j+60] = th80 * v_1
-			lth[80] += 0.5 * x0
+			acc3 += 0.5 * x0
 			lth[j+60] += -0.5 * x1
 			if l2 {
 				lqq[60+it] = -th_3
@@ -445,6 +452,7 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 5 of the Lagrangian, summed over j in 0..19 (20 points).

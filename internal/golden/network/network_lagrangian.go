@@ -243,11 +243,12 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		for i := 0; i <= 19; i++ {
 			q_1 := pq[i] // x[i]
+			acc1 := 0.0  // Lq[i], summed over j
 			for j := 0; j <= 19; j++ {
 				th_0 := pth[20*i+j+20] // W[i][j]
 				q_2 := pq[j]           // x[j]
 				sumL += 0.5 * th_0 * q_1 * q_2
-				lq[i] += 0.5 * th_0 * q_2
+				acc1 += 0.5 * th_0 * q_2
 				lq[j] += 0.5 * th_0 * q_1
 				lth[20*i+j+20] = 0.5 * q_1 * q_2
 				if l2 {
@@ -260,6 +261,7 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 				}
 				it++
 			}
+			lq[i] += acc1
 		}
 	}
 

@@ -234,6 +234,7 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th47 := pth[47] // w
+		acc3 := 0.0     // Lth[47], summed over i
 		for i := 0; i <= 23; i++ {
 			q_2 := pq[i]      // th[i]
 			u_3 := pu[i]      // u[i]
@@ -246,7 +247,7 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += x1*q_2*u_3 + 0.5*th_4*x2 + x3
 			lq[i] += x1*u_3 - s0
 			lv[i] += th_4 * v_5
-			lth[47] += -t * q_2 * u_3 * x4
+			acc3 += -t * q_2 * u_3 * x4
 			lth[i+23] += 0.5 * x2
 			if l2 {
 				lqq[it] = -x3
@@ -258,6 +259,7 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
+		lth[47] += acc3
 	}
 
 	// Term 2 of the Lagrangian, summed over i in 1..23 (23 points).
