@@ -3,8 +3,15 @@
 // The file implements lagrt.Model with an exported type named after the
 // system and a parameter struct with one named field per parameter
 // declaration. Its Eval computes common subexpressions once into locals, in
-// three sections by evaluation level (lagrt.Level1, Level2, Level3) that
-// return early when the request needs no more. Output is gofmt-clean,
+// nested sections by evaluation level (lagrt.Level1, Level2, Level3) that
+// are skipped when the request needs no more. It is written as a careful
+// programmer would write it by hand: one array-pointer view per vector of
+// the point and per output field (no slice-header reloads, constant indices
+// without bounds checks), math.Sincos for a sine and cosine of one
+// argument, small integer powers multiplied out, loads hoisted to the loop
+// depth they depend on, sums in locals and no zeroing of vectors that the
+// stores cover (internal/golden/handwritten_test.go measures it against
+// hand-written models). Output is gofmt-clean,
 // deterministic and free of machine paths and timestamps: the header names
 // the source file as given and the runtime contract version only.
 //
