@@ -3,8 +3,15 @@
 // The file implements lagrt.Model with an exported type named after the
 // system and a parameter struct with one named field per parameter
 // declaration. Its Eval computes common subexpressions once into locals, in
-// three sections by evaluation level (lagrt.Level1, Level2, Level3) that
-// return early when the request needs no more. Output is gofmt-clean,
+// nested sections by evaluation level (lagrt.Level1, Level2, Level3) that
+// are skipped when the request needs no more. It is written as a careful
+// programmer would write it by hand: one array-pointer view per vector of
+// the point and per output field (no slice-header reloads, constant indices
+// without bounds checks), math.Sincos for a sine and cosine of one
+// argument, small integer powers multiplied out, loads hoisted to the loop
+// depth they depend on, sums in locals and no zeroing of vectors that the
+// stores cover (internal/golden/handwritten_test.go measures it against
+// hand-written models). Output is gofmt-clean,
 // deterministic and free of machine paths and timestamps: the header names
 // the source file as given and the runtime contract version only.
 //
@@ -17,6 +24,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -77,6 +85,9 @@ type gen struct {
 	lower string // unexported prefix
 	// usesMath records that printed code calls the math package.
 	usesMath bool
+	// usedViews records the locals of Eval that the printed terms use
+	// (point and output views, level flags, t).
+	usedViews map[string]bool
 }
 
 // p prints one line.
@@ -334,7 +345,16 @@ func dimsArgs(dims []int) string {
 // loopVars returns the Go names of t's loop variables.
 func (g *gen) loopVars(t *compiler.Term) []string {
 	names := make([]string, len(t.Loops))
-	used := map[string]bool{"p": true, "w": true, "out": true, "lvl": true, "it": true, "t": true, "k": true, "in": true}
+	used := map[string]bool{}
+	for _, n := range reservedNames {
+		used[n] = true
+	}
+	for _, v := range pointViews {
+		used[v[1]] = true
+	}
+	for q := range lagrt.NumQuantities {
+		used[viewName(q)] = true
+	}
 	for d, l := range t.Loops {
 		n := l.Name
 		if !isIdent(n) || isKeyword(n) || isTempName(n) {
@@ -356,7 +376,7 @@ func isTempName(s string) bool {
 		return false
 	}
 	switch s[:i] {
-	case "x", "q", "v", "th", "u", "y", "f", "it":
+	case "x", "q", "v", "th", "u", "y", "f", "it", "s", "c", "acc":
 	default:
 		return false
 	}
@@ -442,11 +462,52 @@ var levelDoc = [...]string{
 	"Everything else (lagrt.Level3).",
 }
 
-// kernel prints Eval: the point check, the zeroing of accumulated
-// vectors, then each term of the plan: its loop nest and, in the body,
-// one section per evaluation level (nested ifs), each computing its
-// temporaries and stores. Later sections reuse the temporaries of earlier
-// ones.
+// views are the local names of the point's vectors (array pointers of
+// their exact length, checked once) and of the output fields (array
+// pointers for straight-line stores, slices in loops), and the other
+// locals Eval declares; loop variables avoid them.
+var (
+	pointViews = map[dsl.SlotKind][3]string{ // local prefix, view, field
+		dsl.SlotCoord: {"q", "pq", "p.Q"}, dsl.SlotVel: {"v", "pv", "p.V"}, dsl.SlotParam: {"th", "pth", "p.Theta"},
+		dsl.SlotInput: {"u", "pu", "p.U"}, dsl.SlotTarget: {"y", "py", "p.Y"},
+	}
+	reservedNames = []string{"p", "w", "out", "it", "t", "k", "in", "l2", "l3", "sumL", "sumC", "math", "lagrt"}
+)
+
+// viewName returns the local name of the view of output field q.
+func viewName(q lagrt.Quantity) string { return strings.ToLower(lagrt.Quantities[q].Name) }
+
+// quantityLen returns the number of values of quantity q.
+func (g *gen) quantityLen(q lagrt.Quantity) int {
+	d := &lagrt.Quantities[q]
+	if d.IsMatrix() {
+		return g.u.Plan.Len[q]
+	}
+	return g.u.Info.Dim(d.Wrt[0])
+}
+
+// zeroVec prints the zeroing of n values of vector x (an array pointer
+// if ptr, else a slice expression).
+func zeroVec(x string, n int, ptr bool) string {
+	switch {
+	case n == 1:
+		return x + "[0] = 0"
+	case n <= 16 && ptr:
+		return fmt.Sprintf("*%s = [%d]float64{}", x, n)
+	case n <= 16:
+		return fmt.Sprintf("*(*[%d]float64)(%s) = [%d]float64{}", n, x, n)
+	case ptr:
+		return "clear(" + x + "[:])"
+	}
+	return fmt.Sprintf("clear(%s[:%d])", x, n)
+}
+
+// kernel prints Eval: the point check, the views of the point's vectors
+// and of the first-level outputs, the zeroing of accumulated vectors, then
+// each term of the plan: its loop nest and, in the body, one section per
+// evaluation level (nested ifs), each computing its temporaries and
+// stores. Later sections reuse the temporaries of earlier ones. Scalars
+// that several terms add to accumulate in locals.
 func (g *gen) kernel() {
 	m, plan := g.m, g.u.Plan
 	g.p("// Eval evaluates the quantities in w at p into out (allocated with")
@@ -463,42 +524,17 @@ func (g *gen) kernel() {
 	}
 	g.p("if ", cond, " {")
 	g.p("lagrt.BadPoint(", g.typ, "{}.Info(), p)")
+	g.p("return")
 	g.p("}")
-	g.p("lvl := lagrt.LevelOf(w)")
-	usesT := false
+
+	// The terms first, into their own buffer, recording the locals they use.
+	head := append([]byte(nil), g.buf.Bytes()...)
+	g.buf.Reset()
+	g.usedViews = map[string]bool{}
+	stored := map[lagrt.Quantity]bool{}
 	for _, t := range plan.Terms {
-		for _, in := range t.Inputs {
-			usesT = usesT || in.Kind == dsl.SlotTime
-		}
-	}
-	if usesT {
-		g.p("t := p.T")
-	}
-	for l := 1; l <= 3; l++ {
-		var zs []string
-		for q := range lagrt.NumQuantities {
-			d := &lagrt.Quantities[q]
-			if d.Level != l || d.IsMatrix() || plan.Covered[q] {
-				continue
-			}
-			switch q {
-			case lagrt.QL, lagrt.QC:
-				zs = append(zs, "out."+d.Name+" = 0")
-			default:
-				zs = append(zs, "clear(out."+d.Name+")")
-			}
-		}
-		if len(zs) == 0 {
-			continue
-		}
-		if l > 1 {
-			g.p("if lvl >= ", l, " {")
-		}
-		for _, z := range zs {
-			g.p(z)
-		}
-		if l > 1 {
-			g.p("}")
+		for _, e := range t.Emits {
+			stored[e.Q] = true
 		}
 	}
 	block := len(plan.Terms) > 1
@@ -513,7 +549,82 @@ func (g *gen) kernel() {
 			g.p("}")
 		}
 	}
+	for _, q := range []lagrt.Quantity{lagrt.QL, lagrt.QC} {
+		if stored[q] && !plan.Direct[q] {
+			g.p("out.", lagrt.Quantities[q].Name, " = sum", lagrt.Quantities[q].Name)
+		}
+	}
 	g.p("}")
+	body := append([]byte(nil), g.buf.Bytes()...)
+	g.buf.Reset()
+	g.buf.Write(head)
+
+	// Views of the first-level vectors, and the zeroing of the vectors
+	// not every element of which is stored.
+	var views []string
+	var zs [3][]string
+	for q := range lagrt.NumQuantities {
+		d := &lagrt.Quantities[q]
+		if d.IsMatrix() {
+			continue
+		}
+		n := g.quantityLen(q)
+		switch {
+		case q == lagrt.QL || q == lagrt.QC:
+			switch {
+			case !stored[q]:
+				zs[0] = append(zs[0], "out."+d.Name+" = 0")
+			case !plan.Direct[q]:
+				zs[0] = append(zs[0], "sum"+d.Name+" := 0.0")
+			}
+		case d.Level == 1 && g.usedViews[viewName(q)]:
+			views = append(views, fmt.Sprint(viewName(q), " := (*[", n, "]float64)(out.", d.Name, ")"))
+			if !plan.Covered[q] {
+				zs[0] = append(zs[0], zeroVec(viewName(q), n, true))
+			}
+		case !plan.Covered[q]:
+			zs[d.Level-1] = append(zs[d.Level-1], zeroVec("out."+d.Name, n, false))
+			if d.Level > 1 {
+				g.usedViews["l"+strconv.Itoa(d.Level)] = true
+			}
+		}
+	}
+	if g.usedViews["l2"] {
+		g.p("l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v")
+	}
+	if g.usedViews["l3"] {
+		g.p("l3 := w&^lagrt.Level2 != 0 // everything")
+	}
+	if g.usedViews["t"] {
+		g.p("t := p.T")
+	}
+	for _, k := range []dsl.SlotKind{dsl.SlotCoord, dsl.SlotVel, dsl.SlotParam, dsl.SlotInput, dsl.SlotTarget} {
+		pv := pointViews[k]
+		if !g.usedViews[pv[1]] {
+			continue
+		}
+		n := map[dsl.SlotKind]int{dsl.SlotCoord: len(m.CoordNames), dsl.SlotVel: len(m.CoordNames), dsl.SlotParam: len(m.ParamNames),
+			dsl.SlotInput: len(m.InputNames), dsl.SlotTarget: len(m.TargetNames)}[k]
+		g.p(pv[1], " := (*[", n, "]float64)(", pv[2], ")")
+	}
+	for _, v := range views {
+		g.p(v)
+	}
+	for l, z := range zs {
+		if len(z) == 0 {
+			continue
+		}
+		if l > 0 {
+			g.p("if l", l+1, " {")
+		}
+		for _, s := range z {
+			g.p(s)
+		}
+		if l > 0 {
+			g.p("}")
+		}
+	}
+	g.buf.Write(body)
 }
 
 // termDoc describes a term in a comment line.
@@ -534,76 +645,228 @@ func (g *gen) termDoc(t *compiler.Term, i int) string {
 	return s + "."
 }
 
+// inputDepth returns the loop depth at which input in is loaded: 0 before
+// the nest, d+1 inside loop d, the innermost loop whose variable it uses.
+func inputDepth(in *compiler.Input) int {
+	if in.Kind == dsl.SlotLoopVar {
+		return in.Var + 1
+	}
+	depth := 0
+	for d, k := range in.Flat.Coef {
+		if k != 0 {
+			depth = d + 1
+		}
+	}
+	return depth
+}
+
+// sincos is a sine and a cosine of one argument computed together.
+type sincos struct {
+	arg      *symbolic.Node
+	sin, cos *symbolic.Node
+}
+
+// sincosPairs finds, among the nodes a section prints (its temporaries
+// temps and the subtrees of its outputs outs that are not temporaries),
+// sines and cosines of the same argument, in first-occurrence order.
+func sincosPairs(prog *symbolic.Program, temps, outs []*symbolic.Node, names map[*symbolic.Node]string) []*sincos {
+	var pairs []*sincos
+	byArg := map[*symbolic.Node]*sincos{}
+	seen := map[*symbolic.Node]bool{}
+	var walk func(n *symbolic.Node, root bool)
+	walk = func(n *symbolic.Node, root bool) {
+		if seen[n] || names[n] != "" {
+			return
+		}
+		if _, ok := prog.IsTemp(n); ok && !root {
+			return
+		}
+		seen[n] = true
+		if n.Kind() == symbolic.KCall && (n.Func() == symbolic.Sin || n.Func() == symbolic.Cos) {
+			a := n.Args()[0]
+			sc := byArg[a]
+			if sc == nil {
+				sc = &sincos{arg: a}
+				byArg[a] = sc
+				pairs = append(pairs, sc)
+			}
+			if n.Func() == symbolic.Sin {
+				sc.sin = n
+			} else {
+				sc.cos = n
+			}
+		}
+		for _, a := range n.Args() {
+			walk(a, false)
+		}
+	}
+	for _, e := range temps {
+		walk(e, true)
+	}
+	for _, e := range outs {
+		walk(e, true)
+	}
+	k := 0
+	for _, sc := range pairs {
+		if sc.sin != nil && sc.cos != nil {
+			pairs[k] = sc
+			k++
+		}
+	}
+	return pairs[:k]
+}
+
 // term prints one term.
 func (g *gen) term(t *compiler.Term) {
 	plan := g.u.Plan
 	prog := t.Prog
 	lv := g.loopVars(t)
+	looped := len(t.Loops) > 0
 	names := make(map[*symbolic.Node]string)
 	hasMatrix := false
 	for q := range lagrt.NumQuantities {
-		hasMatrix = hasMatrix || (t.PerIter[q] > 0 && len(t.Loops) > 0)
+		hasMatrix = hasMatrix || (t.PerIter[q] > 0 && looped)
 	}
-	if len(t.Loops) > 0 {
+	inputs := func(depth int) {
+		for i := range t.Inputs {
+			in := &t.Inputs[i]
+			if inputDepth(in) != depth {
+				continue
+			}
+			var name, from string
+			switch in.Kind {
+			case dsl.SlotTime:
+				names[in.Sym] = "t"
+				g.usedViews["t"] = true
+				continue
+			case dsl.SlotLoopVar:
+				name, from = "f_"+lv[in.Var], "float64("+lv[in.Var]+")"
+			default:
+				pv := pointViews[in.Kind]
+				if in.Flat.IsConst() {
+					name = pv[0] + strconv.Itoa(in.Flat.Const)
+				} else {
+					name = pv[0] + "_" + strconv.Itoa(i)
+				}
+				from = pv[1] + "[" + linString(in.Flat, lv) + "]"
+				g.usedViews[pv[1]] = true
+			}
+			names[in.Sym] = name
+			g.p(name, " := ", from, " // ", in.Name)
+		}
+	}
+	// In loops, the views of the fields stored below level 1 are slices
+	// taken before the nest.
+	if looped {
 		g.p("{")
 		if hasMatrix {
 			g.p("it := 0")
 		}
-	}
-	g.openLoops(t, lv)
-	vecs := map[dsl.SlotKind][2]string{
-		dsl.SlotCoord: {"q", "p.Q"}, dsl.SlotVel: {"v", "p.V"}, dsl.SlotParam: {"th", "p.Theta"},
-		dsl.SlotInput: {"u", "p.U"}, dsl.SlotTarget: {"y", "p.Y"},
-	}
-	for i, in := range t.Inputs {
-		var name, from string
-		switch in.Kind {
-		case dsl.SlotTime:
-			names[in.Sym] = "t"
-			continue
-		case dsl.SlotLoopVar:
-			name, from = "f_"+lv[in.Var], "float64("+lv[in.Var]+")"
-		default:
-			pre := vecs[in.Kind]
-			if in.Flat.IsConst() {
-				name = pre[0] + strconv.Itoa(in.Flat.Const)
-			} else {
-				name = pre[0] + "_" + strconv.Itoa(i)
+		for q := range lagrt.NumQuantities {
+			d := &lagrt.Quantities[q]
+			if d.Level == 1 || d.Cost != t.Cost {
+				continue
 			}
-			from = pre[1] + "[" + linString(in.Flat, lv) + "]"
+			for _, e := range t.Emits {
+				if e.Q == q {
+					g.p(viewName(q), " := out.", d.Name)
+					break
+				}
+			}
 		}
-		names[in.Sym] = name
-		g.p(name, " := ", from, " // ", in.Name)
 	}
-	temp, emit := 0, 0
+	inputs(0)
+	for d, l := range t.Loops {
+		if d == len(t.Loops)-1 {
+			for k, e := range t.Emits {
+				if e.Local {
+					g.p("acc", k, " := 0.0 // ", lagrt.Quantities[e.Q].Name, "[", linString(e.Row, lv), "], summed over ", lv[d])
+				}
+			}
+		}
+		v := lv[d]
+		g.p("for ", v, " := ", linString(l.Lo, lv), "; ", v, " <= ", linString(l.Hi, lv), "; ", v, "++ {")
+		inputs(d + 1)
+	}
+	temp, emit, nsc := 0, 0, 0
 	var j [lagrt.NumQuantities]int
 	for l := range 3 {
 		if t.NEmit[l] == emit {
 			continue
 		}
 		if l > 0 {
-			g.p("if lvl >= ", l+1, " {")
+			g.p("if l", l+1, " {")
+			g.usedViews["l"+strconv.Itoa(l+1)] = true
 		}
-		for ; temp < prog.TempsBefore(t.NOut[l]); temp++ {
+		// Straight-line terms view the fields of this level here.
+		if !looped {
+			for q := range lagrt.NumQuantities {
+				d := &lagrt.Quantities[q]
+				if d.Level != l+1 || l == 0 || d.Cost != t.Cost {
+					continue
+				}
+				for _, e := range t.Emits[emit:t.NEmit[l]] {
+					if e.Q == q {
+						g.p(viewName(q), " := (*[", g.quantityLen(q), "]float64)(out.", d.Name, ")")
+						break
+					}
+				}
+			}
+		}
+		// Sines and cosines of one argument: math.Sincos, printed where
+		// the argument is known.
+		last := prog.TempsBefore(t.NOut[l])
+		var outs []*symbolic.Node
+		for _, e := range t.Emits[emit:t.NEmit[l]] {
+			outs = append(outs, prog.Outputs[e.Out])
+		}
+		after := map[int][]*sincos{} // by the temp index of the argument, -1 for none
+		for _, sc := range sincosPairs(prog, prog.Temps[temp:last], outs, names) {
+			a := -1
+			if i, ok := prog.IsTemp(sc.arg); ok && i >= temp {
+				a = i
+			}
+			after[a] = append(after[a], sc)
+		}
+		printSincos := func(scs []*sincos) {
+			for _, sc := range scs {
+				sn, cn := "s"+strconv.Itoa(nsc), "c"+strconv.Itoa(nsc)
+				nsc++
+				if i, ok := prog.IsTemp(sc.sin); ok {
+					sn = "x" + strconv.Itoa(i)
+				}
+				if i, ok := prog.IsTemp(sc.cos); ok {
+					cn = "x" + strconv.Itoa(i)
+				}
+				g.usesMath = true
+				g.p(sn, ", ", cn, " := math.Sincos(", g.expr(sc.arg, names, false), ")")
+				names[sc.sin], names[sc.cos] = sn, cn
+			}
+		}
+		printSincos(after[-1])
+		for ; temp < last; temp++ {
 			e := prog.Temps[temp]
-			name := "x" + strconv.Itoa(temp)
-			g.p(name, " := ", g.expr(e, names, true))
-			names[e] = name
+			if names[e] == "" {
+				name := "x" + strconv.Itoa(temp)
+				g.p(name, " := ", g.expr(e, names, true))
+				names[e] = name
+			}
+			printSincos(after[temp])
 		}
 		for ; emit < t.NEmit[l]; emit++ {
 			e := t.Emits[emit]
 			d := &lagrt.Quantities[e.Q]
 			val := g.expr(prog.Outputs[e.Out], names, false)
-			op := " += "
-			if plan.Direct[e.Q] {
-				op = " = "
-			}
 			switch {
 			case e.Q == lagrt.QL || e.Q == lagrt.QC:
-				g.p("out.", d.Name, op, val)
+				if plan.Direct[e.Q] {
+					g.p("out.", d.Name, " = ", val)
+				} else {
+					g.p("sum", d.Name, " += ", val)
+				}
 			case d.IsMatrix():
 				idx := strconv.Itoa(t.Offset[e.Q] + j[e.Q])
-				if len(t.Loops) > 0 {
+				if looped {
 					idx = fmt.Sprintf("%d+it*%d", t.Offset[e.Q]+j[e.Q], t.PerIter[e.Q])
 					if t.Offset[e.Q]+j[e.Q] == 0 {
 						idx = fmt.Sprintf("it*%d", t.PerIter[e.Q])
@@ -612,10 +875,19 @@ func (g *gen) term(t *compiler.Term) {
 						idx = strings.Replace(idx, "it*1", "it", 1)
 					}
 				}
-				g.p("out.", d.Name, "[", idx, "] = ", val)
+				g.p(viewName(e.Q), "[", idx, "] = ", val)
 				j[e.Q]++
+			case e.Local:
+				g.p("acc", emit, " += ", val)
 			default:
-				g.p("out.", d.Name, "[", linString(e.Row, lv), "]", op, val)
+				op := " += "
+				if plan.Direct[e.Q] {
+					op = " = "
+				}
+				if d.Level == 1 {
+					g.usedViews[viewName(e.Q)] = true
+				}
+				g.p(viewName(e.Q), "[", linString(e.Row, lv), "]", op, val)
 			}
 		}
 	}
@@ -627,8 +899,19 @@ func (g *gen) term(t *compiler.Term) {
 	if hasMatrix {
 		g.p("it++")
 	}
-	g.closeLoops(t)
-	if len(t.Loops) > 0 {
+	for d := range t.Loops {
+		g.p("}")
+		if d > 0 {
+			continue
+		}
+		for k, e := range t.Emits {
+			if e.Local {
+				g.usedViews[viewName(e.Q)] = true
+				g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+			}
+		}
+	}
+	if looped {
 		g.p("}")
 	}
 }
@@ -847,6 +1130,27 @@ func (g *gen) printPow(b *strings.Builder, base, exp *symbolic.Node, names map[*
 				g.print(b, base, names, false, precLowest)
 				b.WriteByte(')')
 			})
+			return
+		case symbolic.PowInt, symbolic.PowRecipInt:
+			// x*x, then the squarings and multiplications by x of
+			// symbolic.PowIntSteps, each step parenthesised:
+			// x^5 = (x*x)*(x*x)*x. The base is a name or a number (see
+			// symbolic.Program), so repeating it repeats no work.
+			var sb strings.Builder
+			g.print(&sb, base, names, false, precUnary)
+			xs := sb.String()
+			pw := xs + "*" + xs
+			for _, sq := range symbolic.PowIntSteps(int(math.Abs(exp.Value()))) {
+				if sq {
+					pw = "(" + pw + ")*(" + pw + ")"
+				} else {
+					pw = "(" + pw + ")*" + xs
+				}
+			}
+			if exp.Value() < 0 {
+				pw = "1/(" + pw + ")"
+			}
+			wrap(func() { b.WriteString(pw) })
 			return
 		}
 	}

@@ -93,7 +93,8 @@ func TestMathImport(t *testing.T) {
 		want       bool
 	}{
 		{"0.5*dot(q)^2 - q^2", false},
-		{"0.5*dot(q)^2 - q^4", true},
+		{"0.5*dot(q)^2 - q^4", false}, // multiplied out
+		{"0.5*dot(q)^2 - q^4.5", true},
 		{"0.5*dot(q)^2 + cos(q)", true},
 		{"0.5*dot(q)^2 - sqrt(1 + q^2)", true},
 		{"0.5*dot(q)^2 - abs(q)", true},

@@ -145,10 +145,17 @@ type Input struct {
 
 // Emit stores program output Out into quantity Q: at row Row (vectors and
 // scalars: Row is the index, 0 for L and C) and, for matrices, column Col.
+//
+// Local marks a first-level store into an accumulated vector whose index
+// does not depend on the innermost loop variable (Lq[i] inside a loop over
+// j): the values of the innermost loop are summed in a local, from 0 in
+// point order, and the sum is added to the element after that loop, emit
+// by emit in emit order. Generated code and the interpreter both do so.
 type Emit struct {
 	Q        lagrt.Quantity
 	Row, Col Lin
 	Out      int
+	Local    bool
 }
 
 // Term is a planned term: a loop nest, a program over its inputs, and the
@@ -176,9 +183,10 @@ type Plan struct {
 	// Len[q] is the number of entries of matrix quantity q.
 	Len [lagrt.NumQuantities]int
 	// Direct[q] reports, for a scalar or vector quantity, that every
-	// element receives at most one store, all from terms without loops:
-	// they are assigned, not accumulated. Covered[q] reports that every
-	// element is stored (no zeroing needed).
+	// element receives at most one store over all terms and all points of
+	// their loop nests: they are assigned, not accumulated. Covered[q]
+	// reports that every element is stored exactly once (no zeroing
+	// needed).
 	Direct, Covered [lagrt.NumQuantities]bool
 }
 
@@ -218,10 +226,21 @@ func newPlan(m *dsl.Model) (*Plan, error) {
 		}
 	}
 	p.direct(m)
+	for _, t := range p.Terms {
+		if len(t.Loops) == 0 {
+			continue
+		}
+		for k := range t.Emits[:t.NEmit[0]] {
+			e := &t.Emits[k]
+			d := &lagrt.Quantities[e.Q]
+			e.Local = d.Order() == 1 && !p.Direct[e.Q] && e.Row.Coef[len(t.Loops)-1] == 0
+		}
+	}
 	return p, nil
 }
 
-// direct decides Direct and Covered.
+// direct decides Direct and Covered by counting the stores of every
+// element over every point of every term's loop nest.
 func (p *Plan) direct(m *dsl.Model) {
 	dims := func(q lagrt.Quantity) int {
 		switch lagrt.Quantities[q].Wrt[0] {
@@ -232,27 +251,33 @@ func (p *Plan) direct(m *dsl.Model) {
 		}
 		return 1
 	}
+	var stores [lagrt.NumQuantities][]int32
+	for q := range lagrt.NumQuantities {
+		if !lagrt.Quantities[q].IsMatrix() {
+			stores[q] = make([]int32, dims(q))
+		}
+	}
+	for _, t := range p.Terms {
+		vals := make([]int, len(t.Loops))
+		t.Walk(vals, func(vals []int) {
+			for _, e := range t.Emits {
+				if s := stores[e.Q]; s != nil {
+					s[e.Row.At(vals)]++
+				}
+			}
+		})
+	}
 	for q := range lagrt.NumQuantities {
 		if lagrt.Quantities[q].IsMatrix() {
 			continue
 		}
-		seen := make([]bool, dims(q))
-		direct, count := true, 0
-		for _, t := range p.Terms {
-			for _, e := range t.Emits {
-				if e.Q != q {
-					continue
-				}
-				if len(t.Loops) > 0 || seen[e.Row.Const] {
-					direct = false
-					continue
-				}
-				seen[e.Row.Const] = true
-				count++
-			}
+		direct, covered := true, true
+		for _, c := range stores[q] {
+			direct = direct && c <= 1
+			covered = covered && c == 1
 		}
 		p.Direct[q] = direct
-		p.Covered[q] = direct && count == len(seen)
+		p.Covered[q] = direct && covered
 	}
 }
 

@@ -19,7 +19,29 @@ const (
 	PowRecipSquare                // e == -2:   1/(x*x)
 	PowSqrt                       // e == 0.5:  math.Sqrt(x)
 	PowRecipSqrt                  // e == -0.5: 1/math.Sqrt(x)
+	PowInt                        // integer 4 ≤ e ≤ MaxPowInt: products, see [PowIntSteps]
+	PowRecipInt                   // integer −MaxPowInt ≤ e ≤ −3: 1/x^|e|, x^|e| by products
 )
+
+// MaxPowInt is the largest integer exponent |e| that [PowPlan] computes
+// by multiplication (PowInt, PowRecipInt) instead of math.Pow.
+const MaxPowInt = 16
+
+// PowIntSteps describes how x^n, 2 ≤ n ≤ MaxPowInt, is multiplied out,
+// recursively: x^2 = x*x; x^n = h*h with h = x^(n/2) for even n; x^n =
+// x^(n−1)*x for odd n. It returns the steps in evaluation order, each
+// true for a squaring of the value so far (d = d*d) and false for a
+// multiplication by x (d = d*x), after the first product d = x*x. So x^4
+// is (x*x)*(x*x), x^5 is ((x*x)*(x*x))*x and x^6 is ((x*x)*x)*((x*x)*x).
+func PowIntSteps(n int) []bool {
+	switch {
+	case n <= 2:
+		return nil
+	case n%2 == 0:
+		return append(PowIntSteps(n/2), true)
+	}
+	return append(PowIntSteps(n-1), false)
+}
 
 // PowPlan returns how x^e is computed for a numeric exponent e. A power
 // whose exponent is not a number (KNum) is always math.Pow(x, e).
@@ -38,7 +60,25 @@ func PowPlan(e float64) PowKind {
 	case -0.5:
 		return PowRecipSqrt
 	}
+	if e == math.Trunc(e) {
+		switch {
+		case e >= 4 && e <= MaxPowInt:
+			return PowInt
+		case e <= -3 && e >= -MaxPowInt:
+			return PowRecipInt
+		}
+	}
 	return PowGeneral
+}
+
+// powMultiplies reports whether a power of kind k multiplies its base by
+// itself.
+func powMultiplies(k PowKind) bool {
+	switch k {
+	case PowSquare, PowCube, PowRecipSquare, PowInt, PowRecipInt:
+		return true
+	}
+	return false
 }
 
 // Program is a straight-line evaluation of several outputs sharing common
@@ -63,8 +103,10 @@ func PowPlan(e float64) PowKind {
 //     A factor y^-1 is a power like any other: x·y^-1 is x * (1/y), not x/y.
 //   - KPow x^e with numeric e: by [PowPlan]: e=2 → x*x; e=3 → (x*x)*x;
 //     e=-1 → 1/x; e=-2 → 1/(x*x); e=0.5 → math.Sqrt(x);
-//     e=-0.5 → 1/math.Sqrt(x); anything else → math.Pow(x, e). With a
-//     symbolic exponent: math.Pow(x, e).
+//     e=-0.5 → 1/math.Sqrt(x); an integer 4 ≤ e ≤ MaxPowInt → the products
+//     of [PowIntSteps]; an integer −MaxPowInt ≤ e ≤ −3 → 1/x^|e| with x^|e|
+//     by those products; anything else → math.Pow(x, e). With a symbolic
+//     exponent: math.Pow(x, e).
 //   - KCall: math.Sin, Cos, Tan, Asin, Acos, Atan, Atan2(y, x), Sinh, Cosh,
 //     Tanh, Exp, Log, Abs; Sign is 1 if x > 0, -1 if x < 0, else 0 (NaN
 //     gives 0). (Sqrt never occurs as a call: sqrt(x) is x^0.5.)
@@ -77,6 +119,9 @@ func PowPlan(e float64) PowKind {
 // (depth-first post-order over Outputs in order, children in Args order):
 // every temporary's subtree consists of inputs, numbers, earlier
 // temporaries and single-use subtrees, which a code generator prints inline.
+// The base of a power that [PowPlan] multiplies out (x^2, x^3, integer
+// exponents) counts as referenced twice, so that a printed product repeats
+// a name, not an expression.
 type Program struct {
 	// Inputs are the input symbols in slot order.
 	Inputs []*Node
@@ -184,6 +229,7 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 	}
 
 	// Post-order walk: count uses and collect non-leaf nodes topologically.
+	twice := make([]bool, size) // bases of multiplied-out powers
 	var order []*Node
 	var walk func(n *Node, out int)
 	walk = func(n *Node, out int) {
@@ -203,6 +249,9 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 		for _, a := range n.args {
 			walk(a, out)
 		}
+		if x := n.args; n.kind == KPow && x[1].kind == KNum && x[0].kind != KNum && x[0].kind != KSym && powMultiplies(PowPlan(x[1].val)) {
+			twice[x[0].id] = true
+		}
 		order = append(order, n)
 	}
 	outOrder := make([]int, len(outputs)) // len(order) after output j
@@ -212,7 +261,7 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 	}
 	tempsAt := make([]int32, len(order)+1) // len(Temps) after order[:i]
 	for i, n := range order {
-		if p.uses[n.id] > 1 {
+		if p.uses[n.id] > 1 || twice[n.id] {
 			p.Temps = append(p.Temps, n)
 			p.tempIdx[n.id] = int32(len(p.Temps)) // index+1; 0 means not a temp
 		}
@@ -320,6 +369,18 @@ func Compile(inputs []*Node, outputs []*Node) *Program {
 			case PowRecipSqrt:
 				emit(opSqrt, d, x, 0, 0)
 				emit(opRecip, d, d, 0, 0)
+			case PowInt, PowRecipInt:
+				emit(opMul, d, x, x, 0)
+				for _, sq := range PowIntSteps(int(math.Abs(e.val))) {
+					if sq {
+						emit(opMul, d, d, d, 0)
+					} else {
+						emit(opMul, d, d, x, 0)
+					}
+				}
+				if e.val < 0 {
+					emit(opRecip, d, d, 0, 0)
+				}
 			default:
 				emit(opPowK, d, x, 0, e.val)
 			}

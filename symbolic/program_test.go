@@ -70,14 +70,14 @@ func TestProgramPowers(t *testing.T) {
 	xv, yv := 1.7, -0.3 // variables, not constants: Go folds constant expressions exactly
 	p.Run(regs, []float64{xv, yv}, got)
 	want := []float64{xv * xv, xv * xv * xv, 1 / xv, 1 / (xv * xv), math.Sqrt(xv), 1 / math.Sqrt(xv),
-		math.Pow(xv, 4), math.Pow(xv, -3), math.Pow(xv, 1.5), math.Pow(xv, 2.5),
+		(xv * xv) * (xv * xv), 1 / (xv * xv * xv), math.Pow(xv, 1.5), math.Pow(xv, 2.5),
 		math.Pow(xv, yv), math.Pow(2, yv), math.Atan2(yv, xv), 1}
 	for i := range want {
 		if got[i] != want[i] { // bit-exact: these are the documented semantics
 			t.Errorf("%v: got %v, want %v", outs[i], got[i], want[i])
 		}
 	}
-	if PowPlan(2) != PowSquare || PowPlan(7) != PowGeneral || PowPlan(-0.5) != PowRecipSqrt {
+	if PowPlan(2) != PowSquare || PowPlan(7) != PowInt || PowPlan(17) != PowGeneral || PowPlan(-3) != PowRecipInt || PowPlan(4.5) != PowGeneral || PowPlan(-0.5) != PowRecipSqrt {
 		t.Error("PowPlan")
 	}
 }
@@ -248,5 +248,49 @@ func TestProgramRunPrefix(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(100, func() { p.RunPrefix(regs, pt, full, len(out)/2) }); a != 0 {
 		t.Errorf("RunPrefix allocates %v times", a)
+	}
+}
+
+// TestProgramPowInt checks the multiplied-out integer powers bit for bit
+// against the documented recursion, and against math.Pow to rounding.
+func TestProgramPowInt(t *testing.T) {
+	var pow func(x float64, n int) float64
+	pow = func(x float64, n int) float64 {
+		switch {
+		case n == 1:
+			return x
+		case n%2 == 0:
+			h := pow(x, n/2)
+			return h * h
+		}
+		return pow(x, n-1) * x
+	}
+	b := NewBuilder()
+	x := b.Sym("x")
+	base := b.Add(b.Num(0.25), x) // a sum: a temporary, not printed twice
+	var outs []*Node
+	for n := 2; n <= MaxPowInt; n++ {
+		outs = append(outs, b.Pow(base, b.Num(float64(n))), b.Pow(base, b.Num(-float64(n))))
+	}
+	p := Compile([]*Node{x}, outs)
+	if _, ok := p.IsTemp(base); !ok {
+		t.Error("the base of a multiplied-out power is not a temporary")
+	}
+	for _, xv := range []float64{1.37, -0.81, 3.5} {
+		got := make([]float64, len(outs))
+		p.Run(make([]float64, p.NumRegs()), []float64{xv}, got)
+		bv := 0.25 + xv
+		for i, n := 0, 2; n <= MaxPowInt; i, n = i+2, n+1 {
+			want, wantR := pow(bv, n), 1/pow(bv, n)
+			if n == 2 {
+				wantR = 1 / (bv * bv)
+			}
+			if got[i] != want || got[i+1] != wantR {
+				t.Errorf("x=%v n=%d: got %v, %v, want %v, %v", bv, n, got[i], got[i+1], want, wantR)
+			}
+			if math.Abs(got[i]-math.Pow(bv, float64(n))) > 1e-14*math.Abs(want) {
+				t.Errorf("x=%v n=%d: %v is not math.Pow's %v", bv, n, got[i], math.Pow(bv, float64(n)))
+			}
+		}
 	}
 }

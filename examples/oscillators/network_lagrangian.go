@@ -164,72 +164,86 @@ func pendulumsInit() {
 func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 3 || len(p.U) < 1 || len(p.Y) < 2 {
 		lagrt.BadPoint(Pendulums{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[2]float64)(p.Q)
+	pv := (*[2]float64)(p.V)
+	pth := (*[3]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	py := (*[2]float64)(p.Y)
+	lq := (*[2]float64)(out.Lq)
+	lv := (*[2]float64)(out.Lv)
+	lth := (*[3]float64)(out.Lth)
+	cq := (*[2]float64)(out.Cq)
+	*(*[2]float64)(out.Cv) = [2]float64{}
+	*(*[3]float64)(out.Cth) = [3]float64{}
+	if l3 {
+		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		th1 := p.Theta[1] // m[0]
-		v0 := p.V[0]      // dot(th[0])
-		q0 := p.Q[0]      // th[0]
-		th2 := p.Theta[2] // m[1]
-		v1 := p.V[1]      // dot(th[1])
-		q1 := p.Q[1]      // th[1]
-		th0 := p.Theta[0] // kappa
-		u0 := p.U[0]      // u
+		th1 := pth[1] // m[0]
+		v0 := pv[0]   // dot(th[0])
+		q0 := pq[0]   // th[0]
+		th2 := pth[2] // m[1]
+		v1 := pv[1]   // dot(th[1])
+		q1 := pq[1]   // th[1]
+		th0 := pth[0] // kappa
+		u0 := pu[0]   // u
+		x5, x1 := math.Sincos(q0)
+		x4, x3 := math.Sincos(q1)
 		x0 := v0 * v0
-		x1 := math.Cos(q0)
 		x2 := v1 * v1
-		x3 := math.Cos(q1)
-		x4 := math.Sin(q1)
-		x5 := math.Sin(q0)
 		x6 := x4 - x5
 		x7 := x6 * x6
 		out.L = 0.5*th1*x0 + 9.81*th1*x1 + 0.5*th2*x2 + 9.81*th2*x3 - 0.5*th0*x7 + q0*u0
-		out.Lq[0] = u0 + x1*th0*x6 - 9.81*th1*x5
-		out.Lq[1] = -9.81*th2*x4 - x3*th0*x6
-		out.Lv[0] = th1 * v0
-		out.Lv[1] = th2 * v1
-		out.Lth[1] = 0.5*x0 + 9.81*x1
-		out.Lth[2] = 0.5*x2 + 9.81*x3
-		out.Lth[0] = -0.5 * x7
-		if lvl >= 2 {
-			out.Lqq[0] = -9.81*th1*x1 - th0*x5*x6 - (x1*x1)*th0
-			out.Lqq[1] = x1 * x3 * th0
-			out.Lqq[2] = x1 * x3 * th0
-			out.Lqq[3] = -9.81*th2*x3 + th0*x4*x6 - (x3*x3)*th0
-			out.Lvv[0] = th1
-			out.Lvv[1] = th2
-			if lvl >= 3 {
-				out.Lthq[0] = -9.81 * x5
-				out.Lthq[1] = -9.81 * x4
-				out.Lthq[2] = x1 * x6
-				out.Lthq[3] = -x3 * x6
-				out.Lthv[0] = v0
-				out.Lthv[1] = v1
+		lq[0] = u0 + x1*th0*x6 - 9.81*th1*x5
+		lq[1] = -9.81*th2*x4 - x3*th0*x6
+		lv[0] = th1 * v0
+		lv[1] = th2 * v1
+		lth[1] = 0.5*x0 + 9.81*x1
+		lth[2] = 0.5*x2 + 9.81*x3
+		lth[0] = -0.5 * x7
+		if l2 {
+			lqq := (*[4]float64)(out.Lqq)
+			lvv := (*[2]float64)(out.Lvv)
+			lqq[0] = -9.81*th1*x1 - th0*x5*x6 - (x1*x1)*th0
+			lqq[1] = x1 * x3 * th0
+			lqq[2] = x1 * x3 * th0
+			lqq[3] = -9.81*th2*x3 + th0*x4*x6 - (x3*x3)*th0
+			lvv[0] = th1
+			lvv[1] = th2
+			if l3 {
+				lthq := (*[4]float64)(out.Lthq)
+				lthv := (*[2]float64)(out.Lthv)
+				lthq[0] = -9.81 * x5
+				lthq[1] = -9.81 * x4
+				lthq[2] = x1 * x6
+				lthq[3] = -x3 * x6
+				lthv[0] = v0
+				lthv[1] = v1
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q0 := p.Q[0] // th[0]
-		y0 := p.Y[0] // y[0]
-		q1 := p.Q[1] // th[1]
-		y1 := p.Y[1] // y[1]
+		q0 := pq[0] // th[0]
+		y0 := py[0] // y[0]
+		q1 := pq[1] // th[1]
+		y1 := py[1] // y[1]
 		x0 := q0 - y0
 		x1 := q1 - y1
 		out.C = 0.5*(x0*x0) + 0.5*(x1*x1)
-		out.Cq[0] = x0
-		out.Cq[1] = x1
-		if lvl >= 2 {
-			out.Cqq[0] = 1
-			out.Cqq[1] = 1
+		cq[0] = x0
+		cq[1] = x1
+		if l2 {
+			cqq := (*[2]float64)(out.Cqq)
+			cqq[0] = 1
+			cqq[1] = 1
 		}
 	}
 }

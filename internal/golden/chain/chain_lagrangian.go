@@ -173,32 +173,43 @@ func chainInit() {
 func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 4 || len(p.V) != 4 || len(p.Theta) != 6 || len(p.U) < 1 || len(p.Y) < 1 {
 		lagrt.BadPoint(Chain{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[4]float64)(p.Q)
+	pv := (*[4]float64)(p.V)
+	pth := (*[6]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	py := (*[1]float64)(p.Y)
+	lq := (*[4]float64)(out.Lq)
+	lv := (*[4]float64)(out.Lv)
+	lth := (*[6]float64)(out.Lth)
+	cq := (*[4]float64)(out.Cq)
+	*cq = [4]float64{}
+	*(*[4]float64)(out.Cv) = [4]float64{}
+	*(*[6]float64)(out.Cth) = [6]float64{}
+	if l3 {
+		*(*[4]float64)(out.Lvt) = [4]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		th0 := p.Theta[0] // m
-		v0 := p.V[0]      // dot(x[0])
-		q0 := p.Q[0]      // x[0]
-		th1 := p.Theta[1] // k[0]
-		v1 := p.V[1]      // dot(x[1])
-		q1 := p.Q[1]      // x[1]
-		th2 := p.Theta[2] // k[1]
-		v2 := p.V[2]      // dot(x[2])
-		q2 := p.Q[2]      // x[2]
-		th3 := p.Theta[3] // k[2]
-		v3 := p.V[3]      // dot(x[3])
-		q3 := p.Q[3]      // x[3]
-		th4 := p.Theta[4] // k[3]
-		th5 := p.Theta[5] // c
-		u0 := p.U[0]      // u
+		th0 := pth[0] // m
+		v0 := pv[0]   // dot(x[0])
+		q0 := pq[0]   // x[0]
+		th1 := pth[1] // k[0]
+		v1 := pv[1]   // dot(x[1])
+		q1 := pq[1]   // x[1]
+		th2 := pth[2] // k[1]
+		v2 := pv[2]   // dot(x[2])
+		q2 := pq[2]   // x[2]
+		th3 := pth[3] // k[2]
+		v3 := pv[3]   // dot(x[3])
+		q3 := pq[3]   // x[3]
+		th4 := pth[4] // k[3]
+		th5 := pth[5] // c
+		u0 := pu[0]   // u
 		x0 := v0 * v0
 		x1 := q0 * q0
 		x2 := v1 * v1
@@ -217,64 +228,69 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		x15 := q2 + x14
 		x16 := x15 * x15
 		out.L = 0.5*th0*x0 - 0.5*x1*th1 + 0.5*th0*x2 - 0.5*x3*th2 + 0.5*th0*x4 - 0.5*x5*th3 + 0.5*th0*x6 - 0.5*x7*th4 - 0.5*th5*x10 - 0.5*th5*x13 - 0.5*th5*x16 + q0*u0
-		out.Lq[0] = u0 - q0*th1 - th5*x9
-		out.Lq[1] = th5*x9 - q1*th2 - th5*x12
-		out.Lq[2] = th5*x12 - q2*th3 - th5*x15
-		out.Lq[3] = th5*x15 - q3*th4
-		out.Lv[0] = th0 * v0
-		out.Lv[1] = th0 * v1
-		out.Lv[2] = th0 * v2
-		out.Lv[3] = th0 * v3
-		out.Lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
-		out.Lth[1] = -0.5 * x1
-		out.Lth[2] = -0.5 * x3
-		out.Lth[3] = -0.5 * x5
-		out.Lth[4] = -0.5 * x7
-		out.Lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
-		if lvl >= 2 {
+		lq[0] = u0 - q0*th1 - th5*x9
+		lq[1] = th5*x9 - q1*th2 - th5*x12
+		lq[2] = th5*x12 - q2*th3 - th5*x15
+		lq[3] = th5*x15 - q3*th4
+		lv[0] = th0 * v0
+		lv[1] = th0 * v1
+		lv[2] = th0 * v2
+		lv[3] = th0 * v3
+		lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
+		lth[1] = -0.5 * x1
+		lth[2] = -0.5 * x3
+		lth[3] = -0.5 * x5
+		lth[4] = -0.5 * x7
+		lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
+		if l2 {
+			lqq := (*[10]float64)(out.Lqq)
+			lvv := (*[4]float64)(out.Lvv)
 			x17 := -th5
 			x18 := -2 * th5
-			out.Lqq[0] = -th1 + x17
-			out.Lqq[1] = th5
-			out.Lqq[2] = th5
-			out.Lqq[3] = -th2 + x18
-			out.Lqq[4] = th5
-			out.Lqq[5] = th5
-			out.Lqq[6] = -th3 + x18
-			out.Lqq[7] = th5
-			out.Lqq[8] = th5
-			out.Lqq[9] = -th4 + x17
-			out.Lvv[0] = th0
-			out.Lvv[1] = th0
-			out.Lvv[2] = th0
-			out.Lvv[3] = th0
-			if lvl >= 3 {
+			lqq[0] = -th1 + x17
+			lqq[1] = th5
+			lqq[2] = th5
+			lqq[3] = -th2 + x18
+			lqq[4] = th5
+			lqq[5] = th5
+			lqq[6] = -th3 + x18
+			lqq[7] = th5
+			lqq[8] = th5
+			lqq[9] = -th4 + x17
+			lvv[0] = th0
+			lvv[1] = th0
+			lvv[2] = th0
+			lvv[3] = th0
+			if l3 {
+				lthq := (*[8]float64)(out.Lthq)
+				lthv := (*[4]float64)(out.Lthv)
 				x19 := -q0
-				out.Lthq[0] = x19
-				out.Lthq[1] = x8
-				out.Lthq[2] = x11
-				out.Lthq[3] = x14
-				out.Lthq[4] = x19 + q1
-				out.Lthq[5] = q0 - 2*q1 + q2
-				out.Lthq[6] = q1 - 2*q2 + q3
-				out.Lthq[7] = x15
-				out.Lthv[0] = v0
-				out.Lthv[1] = v1
-				out.Lthv[2] = v2
-				out.Lthv[3] = v3
+				lthq[0] = x19
+				lthq[1] = x8
+				lthq[2] = x11
+				lthq[3] = x14
+				lthq[4] = x19 + q1
+				lthq[5] = q0 - 2*q1 + q2
+				lthq[6] = q1 - 2*q2 + q3
+				lthq[7] = x15
+				lthv[0] = v0
+				lthv[1] = v1
+				lthv[2] = v2
+				lthv[3] = v3
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q3 := p.Q[3] // x[3]
-		y0 := p.Y[0] // y
+		q3 := pq[3] // x[3]
+		y0 := py[0] // y
 		x0 := q3 - y0
 		out.C = 0.5 * (x0 * x0)
-		out.Cq[3] = x0
-		if lvl >= 2 {
-			out.Cqq[0] = 1
+		cq[3] = x0
+		if l2 {
+			cqq := (*[1]float64)(out.Cqq)
+			cqq[0] = 1
 		}
 	}
 }

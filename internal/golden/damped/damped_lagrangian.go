@@ -154,39 +154,52 @@ func dampedInit() {
 func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 3 {
 		lagrt.BadPoint(Damped{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
 	t := p.T
+	pq := (*[1]float64)(p.Q)
+	pv := (*[1]float64)(p.V)
+	pth := (*[3]float64)(p.Theta)
+	lq := (*[1]float64)(out.Lq)
+	lv := (*[1]float64)(out.Lv)
+	lth := (*[3]float64)(out.Lth)
 	out.C = 0
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
+	out.Cq[0] = 0
+	out.Cv[0] = 0
+	*(*[3]float64)(out.Cth) = [3]float64{}
 
 	// Term 1 of the Lagrangian.
-	th2 := p.Theta[2] // gamma
-	th0 := p.Theta[0] // m
-	v0 := p.V[0]      // dot(q)
-	q0 := p.Q[0]      // q
-	th1 := p.Theta[1] // k
+	th2 := pth[2] // gamma
+	th0 := pth[0] // m
+	v0 := pv[0]   // dot(q)
+	q0 := pq[0]   // q
+	th1 := pth[1] // k
 	x0 := math.Exp(t * th2)
 	x1 := v0 * v0
 	x2 := q0 * q0
 	x3 := th0*x1 - x2*th1
 	out.L = 0.5 * x0 * x3
-	out.Lq[0] = -x0 * q0 * th1
-	out.Lv[0] = x0 * th0 * v0
-	out.Lth[2] = 0.5 * t * x0 * x3
-	out.Lth[0] = 0.5 * x0 * x1
-	out.Lth[1] = -0.5 * x0 * x2
-	if lvl >= 2 {
-		out.Lqq[0] = -x0 * th1
-		out.Lvv[0] = x0 * th0
-		if lvl >= 3 {
-			out.Lvt[0] = th2 * x0 * th0 * v0
-			out.Lthq[0] = -t * x0 * q0 * th1
-			out.Lthq[1] = -x0 * q0
-			out.Lthv[0] = t * x0 * th0 * v0
-			out.Lthv[1] = x0 * v0
+	lq[0] = -x0 * q0 * th1
+	lv[0] = x0 * th0 * v0
+	lth[2] = 0.5 * t * x0 * x3
+	lth[0] = 0.5 * x0 * x1
+	lth[1] = -0.5 * x0 * x2
+	if l2 {
+		lqq := (*[1]float64)(out.Lqq)
+		lvv := (*[1]float64)(out.Lvv)
+		lqq[0] = -x0 * th1
+		lvv[0] = x0 * th0
+		if l3 {
+			lvt := (*[1]float64)(out.Lvt)
+			lthq := (*[2]float64)(out.Lthq)
+			lthv := (*[2]float64)(out.Lthv)
+			lvt[0] = th2 * x0 * th0 * v0
+			lthq[0] = -t * x0 * q0 * th1
+			lthq[1] = -x0 * q0
+			lthv[0] = t * x0 * th0 * v0
+			lthv[1] = x0 * v0
 		}
 	}
 }

@@ -176,33 +176,41 @@ func doublePendulumInit() {
 func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 4 || len(p.Y) < 1 {
 		lagrt.BadPoint(DoublePendulum{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[2]float64)(p.Q)
+	pv := (*[2]float64)(p.V)
+	pth := (*[4]float64)(p.Theta)
+	py := (*[1]float64)(p.Y)
+	lq := (*[2]float64)(out.Lq)
+	lv := (*[2]float64)(out.Lv)
+	lth := (*[4]float64)(out.Lth)
+	cq := (*[2]float64)(out.Cq)
+	*cq = [2]float64{}
+	*(*[2]float64)(out.Cv) = [2]float64{}
+	*(*[4]float64)(out.Cth) = [4]float64{}
+	if l3 {
+		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		th2 := p.Theta[2] // l1
-		v0 := p.V[0]      // dot(th1)
-		th0 := p.Theta[0] // m1
-		th1 := p.Theta[1] // m2
-		q0 := p.Q[0]      // th1
-		th3 := p.Theta[3] // l2
-		v1 := p.V[1]      // dot(th2)
-		q1 := p.Q[1]      // th2
+		th2 := pth[2] // l1
+		v0 := pv[0]   // dot(th1)
+		th0 := pth[0] // m1
+		th1 := pth[1] // m2
+		q0 := pq[0]   // th1
+		th3 := pth[3] // l2
+		v1 := pv[1]   // dot(th2)
+		q1 := pq[1]   // th2
+		x6, x2 := math.Sincos(q0)
+		x7, x3 := math.Sincos(q1)
 		x0 := th2 * th2
 		x1 := v0 * v0
-		x2 := math.Cos(q0)
-		x3 := math.Cos(q1)
 		x4 := th2*v0*x2 + th3*v1*x3
 		x5 := x4 * x4
-		x6 := math.Sin(q0)
-		x7 := math.Sin(q1)
 		x8 := th2*v0*x6 + th3*v1*x7
 		x9 := x8 * x8
 		x10 := x6*x4 - x2*x8
@@ -215,58 +223,64 @@ func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		x17 := x15 + x16
 		x18 := 9.81 * th2 * x2
 		out.L = 0.5*x0*x1*th0 + 0.5*th1*(x5+x9) + 9.81*th2*x2*th0 + 9.81*th1*(th3*x3+th2*x2)
-		out.Lq[0] = -th2*v0*th1*x10 - 9.81*th2*x6*th0 - 9.81*th2*x6*th1
-		out.Lq[1] = -th3*v1*th1*x11 - 9.81*th3*x7*th1
-		out.Lv[0] = x0*v0*th0 + th2*th1*x14
-		out.Lv[1] = th3 * th1 * x17
-		out.Lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
-		out.Lth[0] = x18 + 0.5*x0*x1
-		out.Lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
-		out.Lth[3] = v1*th1*x17 + 9.81*x3*th1
-		if lvl >= 2 {
+		lq[0] = -th2*v0*th1*x10 - 9.81*th2*x6*th0 - 9.81*th2*x6*th1
+		lq[1] = -th3*v1*th1*x11 - 9.81*th3*x7*th1
+		lv[0] = x0*v0*th0 + th2*th1*x14
+		lv[1] = th3 * th1 * x17
+		lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
+		lth[0] = x18 + 0.5*x0*x1
+		lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
+		lth[3] = v1*th1*x17 + 9.81*x3*th1
+		if l2 {
+			lqq := (*[4]float64)(out.Lqq)
+			lqv := (*[4]float64)(out.Lqv)
+			lvv := (*[4]float64)(out.Lvv)
 			x19 := x6*x7 + x2*x3
 			x20 := x6*x3 - x2*x7
-			out.Lqq[0] = -9.81*th2*x2*th0 - th2*v0*th1*(x12+x13-th2*v0) - 9.81*th2*x2*th1
-			out.Lqq[1] = th2 * v0 * th3 * v1 * th1 * x19
-			out.Lqq[2] = th2 * v0 * th3 * v1 * th1 * x19
-			out.Lqq[3] = -th3*v1*th1*(x15+x16-th3*v1) - 9.81*th3*x3*th1
-			out.Lqv[0] = -th2 * th1 * x10
-			out.Lqv[1] = -th2 * v0 * th3 * th1 * x20
-			out.Lqv[2] = th2 * th3 * v1 * th1 * x20
-			out.Lqv[3] = -th3 * th1 * x11
-			out.Lvv[0] = x0*th0 + x0*th1
-			out.Lvv[1] = th2 * th3 * th1 * x19
-			out.Lvv[2] = th2 * th3 * th1 * x19
-			out.Lvv[3] = (th3 * th3) * th1
-			if lvl >= 3 {
+			lqq[0] = -9.81*th2*x2*th0 - th2*v0*th1*(x12+x13-th2*v0) - 9.81*th2*x2*th1
+			lqq[1] = th2 * v0 * th3 * v1 * th1 * x19
+			lqq[2] = th2 * v0 * th3 * v1 * th1 * x19
+			lqq[3] = -th3*v1*th1*(x15+x16-th3*v1) - 9.81*th3*x3*th1
+			lqv[0] = -th2 * th1 * x10
+			lqv[1] = -th2 * v0 * th3 * th1 * x20
+			lqv[2] = th2 * th3 * v1 * th1 * x20
+			lqv[3] = -th3 * th1 * x11
+			lvv[0] = x0*th0 + x0*th1
+			lvv[1] = th2 * th3 * th1 * x19
+			lvv[2] = th2 * th3 * th1 * x19
+			lvv[3] = (th3 * th3) * th1
+			if l3 {
+				lthq := (*[7]float64)(out.Lthq)
+				lthv := (*[7]float64)(out.Lthv)
 				x21 := -9.81 * th2 * x6
-				out.Lthq[0] = -v0*th1*x10 - 9.81*x6*th0 - 9.81*x6*th1
-				out.Lthq[1] = v0 * th3 * v1 * th1 * x20
-				out.Lthq[2] = x21
-				out.Lthq[3] = x21 - th2*v0*x6*x4 + th2*v0*x2*x8
-				out.Lthq[4] = -9.81*th3*x7 - th3*v1*x7*x4 + th3*v1*x3*x8
-				out.Lthq[5] = -th2 * v0 * v1 * th1 * x20
-				out.Lthq[6] = -v1*th1*x11 - 9.81*x7*th1
-				out.Lthv[0] = th1*x14 + th2*v0*th1 + 2*th2*v0*th0
-				out.Lthv[1] = v0 * th3 * th1 * x19
-				out.Lthv[2] = x0 * v0
-				out.Lthv[3] = th2*x2*x4 + th2*x6*x8
-				out.Lthv[4] = th3*x3*x4 + th3*x7*x8
-				out.Lthv[5] = th2 * v1 * th1 * x19
-				out.Lthv[6] = th1*x17 + th3*v1*th1
+				lthq[0] = -v0*th1*x10 - 9.81*x6*th0 - 9.81*x6*th1
+				lthq[1] = v0 * th3 * v1 * th1 * x20
+				lthq[2] = x21
+				lthq[3] = x21 - th2*v0*x6*x4 + th2*v0*x2*x8
+				lthq[4] = -9.81*th3*x7 - th3*v1*x7*x4 + th3*v1*x3*x8
+				lthq[5] = -th2 * v0 * v1 * th1 * x20
+				lthq[6] = -v1*th1*x11 - 9.81*x7*th1
+				lthv[0] = th1*x14 + th2*v0*th1 + 2*th2*v0*th0
+				lthv[1] = v0 * th3 * th1 * x19
+				lthv[2] = x0 * v0
+				lthv[3] = th2*x2*x4 + th2*x6*x8
+				lthv[4] = th3*x3*x4 + th3*x7*x8
+				lthv[5] = th2 * v1 * th1 * x19
+				lthv[6] = th1*x17 + th3*v1*th1
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q1 := p.Q[1] // th2
-		y0 := p.Y[0] // y
+		q1 := pq[1] // th2
+		y0 := py[0] // y
 		x0 := q1 - y0
 		out.C = 0.5 * (x0 * x0)
-		out.Cq[1] = x0
-		if lvl >= 2 {
-			out.Cqq[0] = 1
+		cq[1] = x0
+		if l2 {
+			cqq := (*[1]float64)(out.Cqq)
+			cqq[0] = 1
 		}
 	}
 }

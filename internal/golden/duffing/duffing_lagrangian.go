@@ -3,7 +3,6 @@
 package duffing
 
 import (
-	"math"
 	"sync"
 
 	"github.com/lagc/lagc/lagrt"
@@ -154,48 +153,63 @@ func duffingInit() {
 func (Duffing) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 2 || len(p.U) < 1 || len(p.Y) < 1 {
 		lagrt.BadPoint(Duffing{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[1]float64)(p.Q)
+	pv := (*[1]float64)(p.V)
+	pth := (*[2]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	py := (*[1]float64)(p.Y)
+	lq := (*[1]float64)(out.Lq)
+	lv := (*[1]float64)(out.Lv)
+	lth := (*[2]float64)(out.Lth)
+	cq := (*[1]float64)(out.Cq)
+	out.Cv[0] = 0
+	*(*[2]float64)(out.Cth) = [2]float64{}
+	if l3 {
+		out.Lvt[0] = 0
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		v0 := p.V[0]      // dot(q)
-		q0 := p.Q[0]      // q
-		th0 := p.Theta[0] // alpha
-		th1 := p.Theta[1] // beta
-		u0 := p.U[0]      // u
+		v0 := pv[0]   // dot(q)
+		q0 := pq[0]   // q
+		th0 := pth[0] // alpha
+		th1 := pth[1] // beta
+		u0 := pu[0]   // u
 		x0 := q0 * q0
-		x1 := math.Pow(q0, 4)
+		x1 := (q0 * q0) * (q0 * q0)
 		x2 := q0 * q0 * q0
 		out.L = 0.5*(v0*v0) - 0.5*x0*th0 - 0.25*x1*th1 + q0*u0
-		out.Lq[0] = u0 - q0*th0 - x2*th1
-		out.Lv[0] = v0
-		out.Lth[0] = -0.5 * x0
-		out.Lth[1] = -0.25 * x1
-		if lvl >= 2 {
-			out.Lqq[0] = -th0 - 3*x0*th1
-			out.Lvv[0] = 1
-			if lvl >= 3 {
-				out.Lthq[0] = -q0
-				out.Lthq[1] = -x2
+		lq[0] = u0 - q0*th0 - x2*th1
+		lv[0] = v0
+		lth[0] = -0.5 * x0
+		lth[1] = -0.25 * x1
+		if l2 {
+			lqq := (*[1]float64)(out.Lqq)
+			lvv := (*[1]float64)(out.Lvv)
+			lqq[0] = -th0 - 3*x0*th1
+			lvv[0] = 1
+			if l3 {
+				lthq := (*[2]float64)(out.Lthq)
+				lthq[0] = -q0
+				lthq[1] = -x2
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q0 := p.Q[0] // q
-		y0 := p.Y[0] // y
+		q0 := pq[0] // q
+		y0 := py[0] // y
 		x0 := q0 - y0
 		out.C = 0.5 * (x0 * x0)
-		out.Cq[0] = x0
-		if lvl >= 2 {
-			out.Cqq[0] = 1
+		cq[0] = x0
+		if l2 {
+			cqq := (*[1]float64)(out.Cqq)
+			cqq[0] = 1
 		}
 	}
 }

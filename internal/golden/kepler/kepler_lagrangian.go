@@ -3,7 +3,6 @@
 package kepler
 
 import (
-	"math"
 	"sync"
 
 	"github.com/lagc/lagc/lagrt"
@@ -145,38 +144,50 @@ func keplerInit() {
 func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 1 {
 		lagrt.BadPoint(Kepler{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Lq)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[2]float64)(p.Q)
+	pv := (*[2]float64)(p.V)
+	pth := (*[1]float64)(p.Theta)
+	lq := (*[2]float64)(out.Lq)
+	lv := (*[2]float64)(out.Lv)
+	lth := (*[1]float64)(out.Lth)
+	*lq = [2]float64{}
 	out.C = 0
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	*(*[2]float64)(out.Cq) = [2]float64{}
+	*(*[2]float64)(out.Cv) = [2]float64{}
+	out.Cth[0] = 0
+	if l3 {
+		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
-	v0 := p.V[0]      // dot(r)
-	q0 := p.Q[0]      // r
-	v1 := p.V[1]      // dot(φ)
-	th0 := p.Theta[0] // mu
+	v0 := pv[0]   // dot(r)
+	q0 := pq[0]   // r
+	v1 := pv[1]   // dot(φ)
+	th0 := pth[0] // mu
 	x0 := q0 * q0
 	x1 := v1 * v1
 	x2 := 1 / q0
 	x3 := 1 / (q0 * q0)
 	out.L = 0.5*(v0*v0) + 0.5*x0*x1 + x2*th0
-	out.Lq[0] = q0*x1 - x3*th0
-	out.Lv[0] = v0
-	out.Lv[1] = x0 * v1
-	out.Lth[0] = x2
-	if lvl >= 2 {
-		out.Lqq[0] = x1 + 2*math.Pow(q0, -3)*th0
-		out.Lqv[0] = 2 * q0 * v1
-		out.Lvv[0] = 1
-		out.Lvv[1] = x0
-		if lvl >= 3 {
-			out.Lthq[0] = -x3
+	lq[0] = q0*x1 - x3*th0
+	lv[0] = v0
+	lv[1] = x0 * v1
+	lth[0] = x2
+	if l2 {
+		lqq := (*[1]float64)(out.Lqq)
+		lqv := (*[1]float64)(out.Lqv)
+		lvv := (*[2]float64)(out.Lvv)
+		lqq[0] = x1 + 2*(1/((q0*q0)*q0))*th0
+		lqv[0] = 2 * q0 * v1
+		lvv[0] = 1
+		lvv[1] = x0
+		if l3 {
+			lthq := (*[1]float64)(out.Lthq)
+			lthq[0] = -x3
 		}
 	}
 }

@@ -170,63 +170,79 @@ func keywordsInit() {
 func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 2 || len(p.V) != 2 || len(p.Theta) != 4 || len(p.U) < 1 || len(p.Y) < 1 {
 		lagrt.BadPoint(Keywords{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[2]float64)(p.Q)
+	pv := (*[2]float64)(p.V)
+	pth := (*[4]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	py := (*[1]float64)(p.Y)
+	lq := (*[2]float64)(out.Lq)
+	lv := (*[2]float64)(out.Lv)
+	lth := (*[4]float64)(out.Lth)
+	cq := (*[2]float64)(out.Cq)
+	*cq = [2]float64{}
+	*(*[2]float64)(out.Cv) = [2]float64{}
+	*(*[4]float64)(out.Cth) = [4]float64{}
+	if l3 {
+		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		th0 := p.Theta[0] // type
-		v0 := p.V[0]      // dot(func)
-		th1 := p.Theta[1] // len
-		v1 := p.V[1]      // dot(string)
-		q0 := p.Q[0]      // func
-		q1 := p.Q[1]      // string
-		th2 := p.Theta[2] // map[0]
-		th3 := p.Theta[3] // map[1]
-		u0 := p.U[0]      // chan
+		th0 := pth[0] // type
+		v0 := pv[0]   // dot(func)
+		th1 := pth[1] // len
+		v1 := pv[1]   // dot(string)
+		q0 := pq[0]   // func
+		q1 := pq[1]   // string
+		th2 := pth[2] // map[0]
+		th3 := pth[3] // map[1]
+		u0 := pu[0]   // chan
 		x0 := v0 * v0
 		x1 := v1 * v1
 		x2 := th2 + th3
 		out.L = 0.5*th0*x0 + 0.5*th1*x1 - q0*q1*x2 + q0*u0
-		out.Lq[0] = u0 - q1*x2
-		out.Lq[1] = -q0 * x2
-		out.Lv[0] = th0 * v0
-		out.Lv[1] = th1 * v1
-		out.Lth[0] = 0.5 * x0
-		out.Lth[1] = 0.5 * x1
-		out.Lth[2] = -q0 * q1
-		out.Lth[3] = -q0 * q1
-		if lvl >= 2 {
-			out.Lqq[0] = -th2 - th3
-			out.Lqq[1] = -th2 - th3
-			out.Lvv[0] = th0
-			out.Lvv[1] = th1
-			if lvl >= 3 {
-				out.Lthq[0] = -q1
-				out.Lthq[1] = -q0
-				out.Lthq[2] = -q1
-				out.Lthq[3] = -q0
-				out.Lthv[0] = v0
-				out.Lthv[1] = v1
+		lq[0] = u0 - q1*x2
+		lq[1] = -q0 * x2
+		lv[0] = th0 * v0
+		lv[1] = th1 * v1
+		lth[0] = 0.5 * x0
+		lth[1] = 0.5 * x1
+		lth[2] = -q0 * q1
+		lth[3] = -q0 * q1
+		if l2 {
+			lqq := (*[2]float64)(out.Lqq)
+			lvv := (*[2]float64)(out.Lvv)
+			lqq[0] = -th2 - th3
+			lqq[1] = -th2 - th3
+			lvv[0] = th0
+			lvv[1] = th1
+			if l3 {
+				lthq := (*[4]float64)(out.Lthq)
+				lthv := (*[2]float64)(out.Lthv)
+				lthq[0] = -q1
+				lthq[1] = -q0
+				lthq[2] = -q1
+				lthq[3] = -q0
+				lthv[0] = v0
+				lthv[1] = v1
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q0 := p.Q[0] // func
-		y0 := p.Y[0] // var
+		q0 := pq[0] // func
+		y0 := py[0] // var
 		x0 := q0 - y0
 		out.C = 0.5 * (x0 * x0)
-		out.Cq[0] = x0
-		if lvl >= 2 {
-			out.Cqq[0] = 1
+		cq[0] = x0
+		if l2 {
+			cqq := (*[1]float64)(out.Cqq)
+			cqq[0] = 1
 		}
 	}
 }

@@ -300,143 +300,177 @@ func latticeInit() {
 func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 80 || len(p.V) != 80 || len(p.Theta) != 81 || len(p.U) < 1 {
 		lagrt.BadPoint(Lattice{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	out.L = 0
-	clear(out.Lq)
-	clear(out.Lv)
-	clear(out.Lth)
-	out.C = 0
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[80]float64)(p.Q)
+	pv := (*[80]float64)(p.V)
+	pth := (*[81]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	lq := (*[80]float64)(out.Lq)
+	lv := (*[80]float64)(out.Lv)
+	lth := (*[81]float64)(out.Lth)
+	cq := (*[80]float64)(out.Cq)
+	sumL := 0.0
+	clear(lq[:])
+	clear(lth[:])
+	sumC := 0.0
+	clear(cq[:])
+	clear(out.Cv[:80])
+	clear(out.Cth[:81])
+	if l3 {
+		clear(out.Lvt[:80])
 	}
 
 	// Term 1 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
+		lthv := out.Lthv
+		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
-			th80 := p.Theta[80] // m
-			v_1 := p.V[j]       // dot(x[0][j])
-			q_2 := p.Q[j]       // x[0][j]
-			th_3 := p.Theta[j]  // k[0][j]
+			v_1 := pv[j]   // dot(x[0][j])
+			q_2 := pq[j]   // x[0][j]
+			th_3 := pth[j] // k[0][j]
 			x0 := v_1 * v_1
 			x1 := q_2 * q_2
-			out.L += 0.5*th80*x0 - 0.5*x1*th_3
-			out.Lq[j] += -q_2 * th_3
-			out.Lv[j] += th80 * v_1
-			out.Lth[80] += 0.5 * x0
-			out.Lth[j] += -0.5 * x1
-			if lvl >= 2 {
-				out.Lqq[it] = -th_3
-				out.Lvv[it] = th80
-				if lvl >= 3 {
-					out.Lthq[it] = -q_2
-					out.Lthv[it] = v_1
+			sumL += 0.5*th80*x0 - 0.5*x1*th_3
+			lq[j] += -q_2 * th_3
+			lv[j] = th80 * v_1
+			acc3 += 0.5 * x0
+			lth[j] += -0.5 * x1
+			if l2 {
+				lqq[it] = -th_3
+				lvv[it] = th80
+				if l3 {
+					lthq[it] = -q_2
+					lthv[it] = v_1
 				}
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 2 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
+		lthv := out.Lthv
+		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
-			th80 := p.Theta[80]   // m
-			v_1 := p.V[j+20]      // dot(x[1][j])
-			q_2 := p.Q[j+20]      // x[1][j]
-			th_3 := p.Theta[j+20] // k[1][j]
+			v_1 := pv[j+20]   // dot(x[1][j])
+			q_2 := pq[j+20]   // x[1][j]
+			th_3 := pth[j+20] // k[1][j]
 			x0 := v_1 * v_1
 			x1 := q_2 * q_2
-			out.L += 0.5*th80*x0 - 0.5*x1*th_3
-			out.Lq[j+20] += -q_2 * th_3
-			out.Lv[j+20] += th80 * v_1
-			out.Lth[80] += 0.5 * x0
-			out.Lth[j+20] += -0.5 * x1
-			if lvl >= 2 {
-				out.Lqq[20+it] = -th_3
-				out.Lvv[20+it] = th80
-				if lvl >= 3 {
-					out.Lthq[20+it] = -q_2
-					out.Lthv[20+it] = v_1
+			sumL += 0.5*th80*x0 - 0.5*x1*th_3
+			lq[j+20] += -q_2 * th_3
+			lv[j+20] = th80 * v_1
+			acc3 += 0.5 * x0
+			lth[j+20] += -0.5 * x1
+			if l2 {
+				lqq[20+it] = -th_3
+				lvv[20+it] = th80
+				if l3 {
+					lthq[20+it] = -q_2
+					lthv[20+it] = v_1
 				}
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 3 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
+		lthv := out.Lthv
+		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
-			th80 := p.Theta[80]   // m
-			v_1 := p.V[j+40]      // dot(x[2][j])
-			q_2 := p.Q[j+40]      // x[2][j]
-			th_3 := p.Theta[j+40] // k[2][j]
+			v_1 := pv[j+40]   // dot(x[2][j])
+			q_2 := pq[j+40]   // x[2][j]
+			th_3 := pth[j+40] // k[2][j]
 			x0 := v_1 * v_1
 			x1 := q_2 * q_2
-			out.L += 0.5*th80*x0 - 0.5*x1*th_3
-			out.Lq[j+40] += -q_2 * th_3
-			out.Lv[j+40] += th80 * v_1
-			out.Lth[80] += 0.5 * x0
-			out.Lth[j+40] += -0.5 * x1
-			if lvl >= 2 {
-				out.Lqq[40+it] = -th_3
-				out.Lvv[40+it] = th80
-				if lvl >= 3 {
-					out.Lthq[40+it] = -q_2
-					out.Lthv[40+it] = v_1
+			sumL += 0.5*th80*x0 - 0.5*x1*th_3
+			lq[j+40] += -q_2 * th_3
+			lv[j+40] = th80 * v_1
+			acc3 += 0.5 * x0
+			lth[j+40] += -0.5 * x1
+			if l2 {
+				lqq[40+it] = -th_3
+				lvv[40+it] = th80
+				if l3 {
+					lthq[40+it] = -q_2
+					lthv[40+it] = v_1
 				}
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 4 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
+		lthv := out.Lthv
+		th80 := pth[80] // m
+		acc3 := 0.0     // Lth[80], summed over j
 		for j := 0; j <= 19; j++ {
-			th80 := p.Theta[80]   // m
-			v_1 := p.V[j+60]      // dot(x[3][j])
-			q_2 := p.Q[j+60]      // x[3][j]
-			th_3 := p.Theta[j+60] // k[3][j]
+			v_1 := pv[j+60]   // dot(x[3][j])
+			q_2 := pq[j+60]   // x[3][j]
+			th_3 := pth[j+60] // k[3][j]
 			x0 := v_1 * v_1
 			x1 := q_2 * q_2
-			out.L += 0.5*th80*x0 - 0.5*x1*th_3
-			out.Lq[j+60] += -q_2 * th_3
-			out.Lv[j+60] += th80 * v_1
-			out.Lth[80] += 0.5 * x0
-			out.Lth[j+60] += -0.5 * x1
-			if lvl >= 2 {
-				out.Lqq[60+it] = -th_3
-				out.Lvv[60+it] = th80
-				if lvl >= 3 {
-					out.Lthq[60+it] = -q_2
-					out.Lthv[60+it] = v_1
+			sumL += 0.5*th80*x0 - 0.5*x1*th_3
+			lq[j+60] += -q_2 * th_3
+			lv[j+60] = th80 * v_1
+			acc3 += 0.5 * x0
+			lth[j+60] += -0.5 * x1
+			if l2 {
+				lqq[60+it] = -th_3
+				lvv[60+it] = th80
+				if l3 {
+					lthq[60+it] = -q_2
+					lthv[60+it] = v_1
 				}
 			}
 			it++
 		}
+		lth[80] += acc3
 	}
 
 	// Term 5 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 19; j++ {
-			q_0 := p.Q[j+20] // x[1][j]
-			q_1 := p.Q[j]    // x[0][j]
+			q_0 := pq[j+20] // x[1][j]
+			q_1 := pq[j]    // x[0][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+20] += -q_0 + q_1
-			out.Lq[j] += x0
-			if lvl >= 2 {
-				out.Lqq[80+it*4] = -1
-				out.Lqq[81+it*4] = 1
-				out.Lqq[82+it*4] = 1
-				out.Lqq[83+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+20] += -q_0 + q_1
+			lq[j] += x0
+			if l2 {
+				lqq[80+it*4] = -1
+				lqq[81+it*4] = 1
+				lqq[82+it*4] = 1
+				lqq[83+it*4] = -1
 			}
 			it++
 		}
@@ -445,18 +479,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 6 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 19; j++ {
-			q_0 := p.Q[j+40] // x[2][j]
-			q_1 := p.Q[j+20] // x[1][j]
+			q_0 := pq[j+40] // x[2][j]
+			q_1 := pq[j+20] // x[1][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+40] += -q_0 + q_1
-			out.Lq[j+20] += x0
-			if lvl >= 2 {
-				out.Lqq[160+it*4] = -1
-				out.Lqq[161+it*4] = 1
-				out.Lqq[162+it*4] = 1
-				out.Lqq[163+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+40] += -q_0 + q_1
+			lq[j+20] += x0
+			if l2 {
+				lqq[160+it*4] = -1
+				lqq[161+it*4] = 1
+				lqq[162+it*4] = 1
+				lqq[163+it*4] = -1
 			}
 			it++
 		}
@@ -465,18 +500,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 7 of the Lagrangian, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 19; j++ {
-			q_0 := p.Q[j+60] // x[3][j]
-			q_1 := p.Q[j+40] // x[2][j]
+			q_0 := pq[j+60] // x[3][j]
+			q_1 := pq[j+40] // x[2][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+60] += -q_0 + q_1
-			out.Lq[j+40] += x0
-			if lvl >= 2 {
-				out.Lqq[240+it*4] = -1
-				out.Lqq[241+it*4] = 1
-				out.Lqq[242+it*4] = 1
-				out.Lqq[243+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+60] += -q_0 + q_1
+			lq[j+40] += x0
+			if l2 {
+				lqq[240+it*4] = -1
+				lqq[241+it*4] = 1
+				lqq[242+it*4] = 1
+				lqq[243+it*4] = -1
 			}
 			it++
 		}
@@ -485,18 +521,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 8 of the Lagrangian, summed over j in 0..18 (19 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 18; j++ {
-			q_0 := p.Q[j+1] // x[0][j+1]
-			q_1 := p.Q[j]   // x[0][j]
+			q_0 := pq[j+1] // x[0][j+1]
+			q_1 := pq[j]   // x[0][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+1] += -q_0 + q_1
-			out.Lq[j] += x0
-			if lvl >= 2 {
-				out.Lqq[320+it*4] = -1
-				out.Lqq[321+it*4] = 1
-				out.Lqq[322+it*4] = 1
-				out.Lqq[323+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+1] += -q_0 + q_1
+			lq[j] += x0
+			if l2 {
+				lqq[320+it*4] = -1
+				lqq[321+it*4] = 1
+				lqq[322+it*4] = 1
+				lqq[323+it*4] = -1
 			}
 			it++
 		}
@@ -505,18 +542,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 9 of the Lagrangian, summed over j in 0..18 (19 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 18; j++ {
-			q_0 := p.Q[j+21] // x[1][j+1]
-			q_1 := p.Q[j+20] // x[1][j]
+			q_0 := pq[j+21] // x[1][j+1]
+			q_1 := pq[j+20] // x[1][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+21] += -q_0 + q_1
-			out.Lq[j+20] += x0
-			if lvl >= 2 {
-				out.Lqq[396+it*4] = -1
-				out.Lqq[397+it*4] = 1
-				out.Lqq[398+it*4] = 1
-				out.Lqq[399+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+21] += -q_0 + q_1
+			lq[j+20] += x0
+			if l2 {
+				lqq[396+it*4] = -1
+				lqq[397+it*4] = 1
+				lqq[398+it*4] = 1
+				lqq[399+it*4] = -1
 			}
 			it++
 		}
@@ -525,18 +563,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 10 of the Lagrangian, summed over j in 0..18 (19 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 18; j++ {
-			q_0 := p.Q[j+41] // x[2][j+1]
-			q_1 := p.Q[j+40] // x[2][j]
+			q_0 := pq[j+41] // x[2][j+1]
+			q_1 := pq[j+40] // x[2][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+41] += -q_0 + q_1
-			out.Lq[j+40] += x0
-			if lvl >= 2 {
-				out.Lqq[472+it*4] = -1
-				out.Lqq[473+it*4] = 1
-				out.Lqq[474+it*4] = 1
-				out.Lqq[475+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+41] += -q_0 + q_1
+			lq[j+40] += x0
+			if l2 {
+				lqq[472+it*4] = -1
+				lqq[473+it*4] = 1
+				lqq[474+it*4] = 1
+				lqq[475+it*4] = -1
 			}
 			it++
 		}
@@ -545,18 +584,19 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 11 of the Lagrangian, summed over j in 0..18 (19 points).
 	{
 		it := 0
+		lqq := out.Lqq
 		for j := 0; j <= 18; j++ {
-			q_0 := p.Q[j+61] // x[3][j+1]
-			q_1 := p.Q[j+60] // x[3][j]
+			q_0 := pq[j+61] // x[3][j+1]
+			q_1 := pq[j+60] // x[3][j]
 			x0 := q_0 - q_1
-			out.L += -0.5 * (x0 * x0)
-			out.Lq[j+61] += -q_0 + q_1
-			out.Lq[j+60] += x0
-			if lvl >= 2 {
-				out.Lqq[548+it*4] = -1
-				out.Lqq[549+it*4] = 1
-				out.Lqq[550+it*4] = 1
-				out.Lqq[551+it*4] = -1
+			sumL += -0.5 * (x0 * x0)
+			lq[j+61] += -q_0 + q_1
+			lq[j+60] += x0
+			if l2 {
+				lqq[548+it*4] = -1
+				lqq[549+it*4] = 1
+				lqq[550+it*4] = 1
+				lqq[551+it*4] = -1
 			}
 			it++
 		}
@@ -564,23 +604,26 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 
 	// Term 12 of the Lagrangian.
 	{
-		u0 := p.U[0] // u
-		q0 := p.Q[0] // x[0][0]
-		out.L += u0 * q0
-		out.Lq[0] += u0
+		u0 := pu[0] // u
+		q0 := pq[0] // x[0][0]
+		sumL += u0 * q0
+		lq[0] += u0
 	}
 
 	// Term 13 of the cost, summed over j in 0..19 (20 points).
 	{
 		it := 0
+		cqq := out.Cqq
 		for j := 0; j <= 19; j++ {
-			q_0 := p.Q[j+60] // x[3][j]
-			out.C += 0.5 * (q_0 * q_0)
-			out.Cq[j+60] += q_0
-			if lvl >= 2 {
-				out.Cqq[it] = 1
+			q_0 := pq[j+60] // x[3][j]
+			sumC += 0.5 * (q_0 * q_0)
+			cq[j+60] = q_0
+			if l2 {
+				cqq[it] = 1
 			}
 			it++
 		}
 	}
+	out.L = sumL
+	out.C = sumC
 }

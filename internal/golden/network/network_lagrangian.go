@@ -3,7 +3,6 @@
 package network
 
 import (
-	"math"
 	"sync"
 
 	"github.com/lagc/lagc/lagrt"
@@ -189,36 +188,48 @@ func networkInit() {
 func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 20 || len(p.V) != 20 || len(p.Theta) != 420 || len(p.U) < 1 || len(p.Y) < 1 {
 		lagrt.BadPoint(Network{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	out.L = 0
-	clear(out.Lq)
-	clear(out.Lv)
-	clear(out.Lth)
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[20]float64)(p.Q)
+	pv := (*[20]float64)(p.V)
+	pth := (*[420]float64)(p.Theta)
+	pu := (*[1]float64)(p.U)
+	py := (*[1]float64)(p.Y)
+	lq := (*[20]float64)(out.Lq)
+	lv := (*[20]float64)(out.Lv)
+	lth := (*[420]float64)(out.Lth)
+	cq := (*[20]float64)(out.Cq)
+	sumL := 0.0
+	clear(lq[:])
+	clear(cq[:])
+	clear(out.Cv[:20])
+	clear(out.Cth[:420])
+	if l3 {
+		clear(out.Lvt[:20])
 	}
 
 	// Term 1 of the Lagrangian, summed over i in 0..19 (20 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
 		for i := 0; i <= 19; i++ {
-			v_0 := p.V[i]      // dot(x[i])
-			q_1 := p.Q[i]      // x[i]
-			th_2 := p.Theta[i] // k[i]
+			v_0 := pv[i]   // dot(x[i])
+			q_1 := pq[i]   // x[i]
+			th_2 := pth[i] // k[i]
 			x0 := q_1 * q_1
-			out.L += 0.5*(v_0*v_0) - 0.5*x0*th_2 - 0.025*math.Pow(q_1, 4)
-			out.Lq[i] += -0.1*(q_1*q_1*q_1) - q_1*th_2
-			out.Lv[i] += v_0
-			out.Lth[i] += -0.5 * x0
-			if lvl >= 2 {
-				out.Lqq[it] = -th_2 - 0.30000000000000004*x0
-				out.Lvv[it] = 1
-				if lvl >= 3 {
-					out.Lthq[it] = -q_1
+			sumL += 0.5*(v_0*v_0) - 0.5*x0*th_2 - 0.025*((q_1*q_1)*(q_1*q_1))
+			lq[i] += -0.1*(q_1*q_1*q_1) - q_1*th_2
+			lv[i] = v_0
+			lth[i] = -0.5 * x0
+			if l2 {
+				lqq[it] = -th_2 - 0.30000000000000004*x0
+				lvv[it] = 1
+				if l3 {
+					lthq[it] = -q_1
 				}
 			}
 			it++
@@ -228,45 +239,51 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 2 of the Lagrangian, summed over i in 0..19, j in 0..19 (400 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lthq := out.Lthq
 		for i := 0; i <= 19; i++ {
+			q_1 := pq[i] // x[i]
+			acc1 := 0.0  // Lq[i], summed over j
 			for j := 0; j <= 19; j++ {
-				th_0 := p.Theta[20*i+j+20] // W[i][j]
-				q_1 := p.Q[i]              // x[i]
-				q_2 := p.Q[j]              // x[j]
-				out.L += 0.5 * th_0 * q_1 * q_2
-				out.Lq[i] += 0.5 * th_0 * q_2
-				out.Lq[j] += 0.5 * th_0 * q_1
-				out.Lth[20*i+j+20] += 0.5 * q_1 * q_2
-				if lvl >= 2 {
-					out.Lqq[20+it*2] = 0.5 * th_0
-					out.Lqq[21+it*2] = 0.5 * th_0
-					if lvl >= 3 {
-						out.Lthq[20+it*2] = 0.5 * q_2
-						out.Lthq[21+it*2] = 0.5 * q_1
+				th_0 := pth[20*i+j+20] // W[i][j]
+				q_2 := pq[j]           // x[j]
+				sumL += 0.5 * th_0 * q_1 * q_2
+				acc1 += 0.5 * th_0 * q_2
+				lq[j] += 0.5 * th_0 * q_1
+				lth[20*i+j+20] = 0.5 * q_1 * q_2
+				if l2 {
+					lqq[20+it*2] = 0.5 * th_0
+					lqq[21+it*2] = 0.5 * th_0
+					if l3 {
+						lthq[20+it*2] = 0.5 * q_2
+						lthq[21+it*2] = 0.5 * q_1
 					}
 				}
 				it++
 			}
+			lq[i] += acc1
 		}
 	}
 
 	// Term 3 of the Lagrangian.
 	{
-		u0 := p.U[0] // u
-		q0 := p.Q[0] // x[0]
-		out.L += u0 * q0
-		out.Lq[0] += u0
+		u0 := pu[0] // u
+		q0 := pq[0] // x[0]
+		sumL += u0 * q0
+		lq[0] += u0
 	}
 
 	// Term 4 of the cost.
 	{
-		q19 := p.Q[19] // x[19]
-		y0 := p.Y[0]   // y
+		q19 := pq[19] // x[19]
+		y0 := py[0]   // y
 		x0 := q19 - y0
 		out.C = 0.5 * (x0 * x0)
-		out.Cq[19] = x0
-		if lvl >= 2 {
-			out.Cqq[0] = 1
+		cq[19] = x0
+		if l2 {
+			cqq := (*[1]float64)(out.Cqq)
+			cqq[0] = 1
 		}
 	}
+	out.L = sumL
 }

@@ -148,38 +148,49 @@ func pendulumInit() {
 func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 1 || len(p.V) != 1 || len(p.Theta) != 2 {
 		lagrt.BadPoint(Pendulum{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[1]float64)(p.Q)
+	pv := (*[1]float64)(p.V)
+	pth := (*[2]float64)(p.Theta)
+	lq := (*[1]float64)(out.Lq)
+	lv := (*[1]float64)(out.Lv)
+	lth := (*[2]float64)(out.Lth)
 	out.C = 0
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	out.Cq[0] = 0
+	out.Cv[0] = 0
+	*(*[2]float64)(out.Cth) = [2]float64{}
+	if l3 {
+		out.Lvt[0] = 0
 	}
 
 	// Term 1 of the Lagrangian.
-	th0 := p.Theta[0] // m
-	th1 := p.Theta[1] // l
-	v0 := p.V[0]      // dot(th)
-	q0 := p.Q[0]      // th
+	th0 := pth[0] // m
+	th1 := pth[1] // l
+	v0 := pv[0]   // dot(th)
+	q0 := pq[0]   // th
+	x3, x2 := math.Sincos(q0)
 	x0 := th1 * th1
 	x1 := v0 * v0
-	x2 := math.Cos(q0)
-	x3 := math.Sin(q0)
 	out.L = 0.5*th0*x0*x1 + 9.81*th0*th1*x2
-	out.Lq[0] = -9.81 * th0 * th1 * x3
-	out.Lv[0] = th0 * x0 * v0
-	out.Lth[0] = 0.5*x0*x1 + 9.81*th1*x2
-	out.Lth[1] = th0*th1*x1 + 9.81*th0*x2
-	if lvl >= 2 {
-		out.Lqq[0] = -9.81 * th0 * th1 * x2
-		out.Lvv[0] = th0 * x0
-		if lvl >= 3 {
-			out.Lthq[0] = -9.81 * th1 * x3
-			out.Lthq[1] = -9.81 * th0 * x3
-			out.Lthv[0] = x0 * v0
-			out.Lthv[1] = 2 * th0 * th1 * v0
+	lq[0] = -9.81 * th0 * th1 * x3
+	lv[0] = th0 * x0 * v0
+	lth[0] = 0.5*x0*x1 + 9.81*th1*x2
+	lth[1] = th0*th1*x1 + 9.81*th0*x2
+	if l2 {
+		lqq := (*[1]float64)(out.Lqq)
+		lvv := (*[1]float64)(out.Lvv)
+		lqq[0] = -9.81 * th0 * th1 * x2
+		lvv[0] = th0 * x0
+		if l3 {
+			lthq := (*[2]float64)(out.Lthq)
+			lthv := (*[2]float64)(out.Lthv)
+			lthq[0] = -9.81 * th1 * x3
+			lthq[1] = -9.81 * th0 * x3
+			lthv[0] = x0 * v0
+			lthv[1] = 2 * th0 * th1 * v0
 		}
 	}
 }

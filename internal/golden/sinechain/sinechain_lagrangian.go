@@ -201,74 +201,90 @@ func sineChainInit() {
 func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 24 || len(p.V) != 24 || len(p.Theta) != 48 || len(p.U) < 24 || len(p.Y) < 24 {
 		lagrt.BadPoint(SineChain{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
 	t := p.T
-	out.L = 0
-	clear(out.Lq)
-	clear(out.Lv)
-	clear(out.Lth)
-	out.C = 0
-	clear(out.Cq)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	pq := (*[24]float64)(p.Q)
+	pv := (*[24]float64)(p.V)
+	pth := (*[48]float64)(p.Theta)
+	pu := (*[24]float64)(p.U)
+	py := (*[24]float64)(p.Y)
+	lq := (*[24]float64)(out.Lq)
+	lv := (*[24]float64)(out.Lv)
+	lth := (*[48]float64)(out.Lth)
+	cq := (*[24]float64)(out.Cq)
+	sumL := 0.0
+	clear(lq[:])
+	clear(lv[:])
+	clear(lth[:])
+	sumC := 0.0
+	clear(out.Cv[:24])
+	clear(out.Cth[:48])
+	if l3 {
+		clear(out.Lvt[:24])
 	}
 
 	// Term 1 of the Lagrangian, summed over i in 0..23 (24 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lvv := out.Lvv
+		lthq := out.Lthq
+		lthv := out.Lthv
+		th47 := pth[47] // w
+		acc3 := 0.0     // Lth[47], summed over i
 		for i := 0; i <= 23; i++ {
-			th47 := p.Theta[47]   // w
-			q_2 := p.Q[i]         // th[i]
-			u_3 := p.U[i]         // u[i]
-			th_4 := p.Theta[i+23] // m[i]
-			v_5 := p.V[i]         // dot(th[i])
+			q_2 := pq[i]      // th[i]
+			u_3 := pu[i]      // u[i]
+			th_4 := pth[i+23] // m[i]
+			v_5 := pv[i]      // dot(th[i])
+			s0, x3 := math.Sincos(q_2)
 			x0 := t * th47
-			x1 := math.Cos(x0)
+			x4, x1 := math.Sincos(x0)
 			x2 := v_5 * v_5
-			x3 := math.Cos(q_2)
-			x4 := math.Sin(x0)
-			out.L += x1*q_2*u_3 + 0.5*th_4*x2 + x3
-			out.Lq[i] += x1*u_3 - math.Sin(q_2)
-			out.Lv[i] += th_4 * v_5
-			out.Lth[47] += -t * q_2 * u_3 * x4
-			out.Lth[i+23] += 0.5 * x2
-			if lvl >= 2 {
-				out.Lqq[it] = -x3
-				out.Lvv[it] = th_4
-				if lvl >= 3 {
-					out.Lthq[it] = -t * u_3 * x4
-					out.Lthv[it] = v_5
+			sumL += x1*q_2*u_3 + 0.5*th_4*x2 + x3
+			lq[i] += x1*u_3 - s0
+			lv[i] += th_4 * v_5
+			acc3 += -t * q_2 * u_3 * x4
+			lth[i+23] += 0.5 * x2
+			if l2 {
+				lqq[it] = -x3
+				lvv[it] = th_4
+				if l3 {
+					lthq[it] = -t * u_3 * x4
+					lthv[it] = v_5
 				}
 			}
 			it++
 		}
+		lth[47] += acc3
 	}
 
 	// Term 2 of the Lagrangian, summed over i in 1..23 (23 points).
 	{
 		it := 0
+		lqq := out.Lqq
+		lthq := out.Lthq
 		for i := 1; i <= 23; i++ {
-			th_0 := p.Theta[i-1] // c[i-1]
-			q_1 := p.Q[i]        // th[i]
-			q_2 := p.Q[i-1]      // th[i-1]
+			th_0 := pth[i-1] // c[i-1]
+			q_1 := pq[i]     // th[i]
+			q_2 := pq[i-1]   // th[i-1]
 			x0 := q_1 - q_2
-			x1 := math.Cos(x0)
-			x2 := math.Sin(x0)
-			out.L += th_0 * x1
-			out.Lq[i] += -th_0 * x2
-			out.Lq[i-1] += th_0 * x2
-			out.Lth[i-1] += x1
-			if lvl >= 2 {
-				out.Lqq[24+it*4] = -th_0 * x1
-				out.Lqq[25+it*4] = th_0 * x1
-				out.Lqq[26+it*4] = th_0 * x1
-				out.Lqq[27+it*4] = -th_0 * x1
-				if lvl >= 3 {
-					out.Lthq[24+it*2] = -x2
-					out.Lthq[25+it*2] = x2
+			x2, x1 := math.Sincos(x0)
+			sumL += th_0 * x1
+			lq[i] += -th_0 * x2
+			lq[i-1] += th_0 * x2
+			lth[i-1] += x1
+			if l2 {
+				lqq[24+it*4] = -th_0 * x1
+				lqq[25+it*4] = th_0 * x1
+				lqq[26+it*4] = th_0 * x1
+				lqq[27+it*4] = -th_0 * x1
+				if l3 {
+					lthq[24+it*2] = -x2
+					lthq[25+it*2] = x2
 				}
 			}
 			it++
@@ -278,15 +294,16 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 3 of the Lagrangian, summed over i in 0..23 (24 points).
 	{
 		it := 0
+		lqv := out.Lqv
 		for i := 0; i <= 23; i++ {
 			f_i := float64(i) // i
-			q_1 := p.Q[i]     // th[i]
-			v_2 := p.V[i]     // dot(th[i])
-			out.L += 0.01 * f_i * q_1 * v_2
-			out.Lq[i] += 0.01 * f_i * v_2
-			out.Lv[i] += 0.01 * f_i * q_1
-			if lvl >= 2 {
-				out.Lqv[it] = 0.01 * f_i
+			q_1 := pq[i]      // th[i]
+			v_2 := pv[i]      // dot(th[i])
+			sumL += 0.01 * f_i * q_1 * v_2
+			lq[i] += 0.01 * f_i * v_2
+			lv[i] += 0.01 * f_i * q_1
+			if l2 {
+				lqv[it] = 0.01 * f_i
 			}
 			it++
 		}
@@ -295,16 +312,19 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	// Term 4 of the cost, summed over i in 0..23 (24 points).
 	{
 		it := 0
+		cqq := out.Cqq
 		for i := 0; i <= 23; i++ {
-			q_0 := p.Q[i] // th[i]
-			y_1 := p.Y[i] // y[i]
+			q_0 := pq[i] // th[i]
+			y_1 := py[i] // y[i]
 			x0 := q_0 - y_1
-			out.C += 0.5 * (x0 * x0)
-			out.Cq[i] += x0
-			if lvl >= 2 {
-				out.Cqq[it] = 1
+			sumC += 0.5 * (x0 * x0)
+			cq[i] = x0
+			if l2 {
+				cqq[it] = 1
 			}
 			it++
 		}
 	}
+	out.L = sumL
+	out.C = sumC
 }
