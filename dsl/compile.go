@@ -438,6 +438,40 @@ func flatNames(name string, dims []int) []string {
 	return names
 }
 
+// binding is what a name refers to: a sum index in scope, a declared
+// entity, or time.
+type binding struct {
+	local *entity
+	ent   *entity
+	time  bool
+}
+
+// resolve looks up a name where a value is expected, for constant folding
+// and lowering alike: sum indices in scope first, then declarations, then
+// t. It reports names used before their declaration, functions used as
+// values and undefined names, and then returns ok == false.
+func (c *checker) resolve(id *parser.Ident) (binding, bool) {
+	if l := c.lookupLocal(id.Name); l != nil {
+		return binding{local: l}, true
+	}
+	if ent := c.names[id.Name]; ent != nil {
+		return binding{ent: ent}, true
+	}
+	if id.Name == "t" {
+		return binding{time: true}, true
+	}
+	if p, ok := c.later[id.Name]; ok {
+		c.errorf(id.NamePos, "%s used before its declaration at %s", id.Name, lineCol(p))
+		return binding{}, false
+	}
+	if functions[id.Name] > 0 {
+		c.errorf(id.NamePos, "%s is a function, not a value", id.Name)
+		return binding{}, false
+	}
+	c.errorf(id.NamePos, "undefined: %s", id.Name)
+	return binding{}, false
+}
+
 // lookupLocal finds a sum index in scope.
 func (c *checker) lookupLocal(name string) *entity {
 	for i := len(c.locals) - 1; i >= 0; i-- {
@@ -522,35 +556,23 @@ func (c *checker) constEval1(e parser.Expr, what string) (float64, bool) {
 	case *parser.Paren:
 		return c.constEval1(e.X, what)
 	case *parser.Ident:
-		if l := c.lookupLocal(e.Name); l != nil {
-			if l.loop != "" {
-				return notConst(e.NamePos, "sum index "+e.Name+" varies")
-			}
-			return l.value, true
-		}
-		if ent := c.names[e.Name]; ent != nil {
-			if ent.kind == eConst {
-				if !ent.ready {
-					c.errorf(e.NamePos, "%s used before its declaration", e.Name)
-					return 0, false
-				}
-				return ent.value, true
-			}
-			return notConst(e.NamePos, e.Name+" is a "+ent.kind.String())
-		}
-		if e.Name == "t" {
+		r, ok := c.resolve(e)
+		switch {
+		case !ok:
+			return 0, false
+		case r.local != nil && r.local.loop != "":
+			return notConst(e.NamePos, "sum index "+e.Name+" varies")
+		case r.local != nil:
+			return r.local.value, true
+		case r.time:
 			return notConst(e.NamePos, "t is time")
-		}
-		if p, ok := c.later[e.Name]; ok {
-			c.errorf(e.NamePos, "%s used before its declaration at %s", e.Name, lineCol(p))
+		case r.ent.kind != eConst:
+			return notConst(e.NamePos, e.Name+" is a "+r.ent.kind.String())
+		case !r.ent.ready:
+			c.errorf(e.NamePos, "%s used before its declaration", e.Name)
 			return 0, false
 		}
-		if functions[e.Name] > 0 {
-			c.errorf(e.NamePos, "%s is a function, not a value", e.Name)
-			return 0, false
-		}
-		c.errorf(e.NamePos, "undefined: %s", e.Name)
-		return 0, false
+		return r.ent.value, true
 	case *parser.Index:
 		if ent := c.names[e.Name.Name]; ent != nil && ent.kind != eConst && ent.kind != eLet {
 			return notConst(e.Name.NamePos, e.Name.Name+" is a "+ent.kind.String())

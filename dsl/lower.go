@@ -119,24 +119,18 @@ func (c *checker) pow(pos parser.Pos, l, r *symbolic.Node) *symbolic.Node {
 }
 
 func (c *checker) lowerName(e *parser.Ident, x *ctx) *symbolic.Node {
-	if l := c.lookupLocal(e.Name); l != nil {
-		if l.loop != "" {
-			return c.loopVarSym(l.loop)
-		}
-		return c.b.Num(l.value)
-	}
-	ent := c.names[e.Name]
-	if ent == nil {
-		switch {
-		case e.Name == "t":
-			return c.m.T
-		case functions[e.Name] > 0:
-			c.errorf(e.NamePos, "%s is a function, not a value", e.Name)
-		default:
-			c.errorf(e.NamePos, "undefined: %s", e.Name)
-		}
+	r, ok := c.resolve(e)
+	switch {
+	case !ok:
 		return nil
+	case r.local != nil && r.local.loop != "":
+		return c.loopVarSym(r.local.loop)
+	case r.local != nil:
+		return c.b.Num(r.local.value)
+	case r.time:
+		return c.m.T
 	}
+	ent := r.ent
 	switch ent.kind {
 	case eConst:
 		if !ent.ready {
