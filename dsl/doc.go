@@ -72,17 +72,21 @@
 // derivatives are unknown.
 //
 // Arrays. Sizes are positive integer constant expressions (at most
-// MaxArrayLen elements). x[i], W[i][j] take integer constant index
-// expressions, which may use sum indices (x[i-1], x[N-1]); indices are
-// checked against the bounds after sums are unrolled. An array must be
-// used with exactly as many indices as it has dimensions. Arrays are
-// flattened row-major: W[0][0], W[0][1], ...
+// MaxArrayLen elements). x[i], W[i][j] take integer index expressions,
+// which may use sum indices (x[i-1], x[N-1]); inside a sum kept as a loop
+// an index must be affine in the loop indices (x[i+1], 2*i, N-1-i).
+// Indices are checked against the bounds at every point of the sums. An
+// array must be used with exactly as many indices as it has dimensions.
+// Arrays are flattened row-major: W[0][0], W[0][1], ...
 //
 // Sums. sum(i in A..B, e) adds e for i = A, ..., B inclusive (zero terms
-// if B < A). A and B are integer constant expressions that may use outer
-// sum indices; sums nest and are unrolled at compile time (at most
-// MaxUnroll iterations per file). An index may not reuse a declared name
-// or an enclosing index.
+// if B < A). A and B are integer expressions that may use outer sum
+// indices (affine in them). A sum of at most Options.UnrollLimit terms
+// (DefaultUnrollLimit), or one inside a nonlinear function (a call, a
+// power, a denominator), is unrolled at compile time (at most MaxUnroll
+// terms per file); longer sums stay loops (see family.go's overview and
+// Term), with loop nests of at most MaxLoopPoints points. An index may not
+// reuse a declared name or an enclosing index.
 //
 // # Errors
 //
@@ -98,7 +102,8 @@
 //
 // Constants become numbers; params, coordinates, velocities, inputs and
 // targets become symbols named as in the Model's name lists (velocities
-// "dot(x[2])"); t is the symbol "t". Sums are unrolled, lets lowered once
+// "dot(x[2])"); t is the symbol "t". Short sums are unrolled and long
+// ones flattened into Terms (Model.LTerms, CTerms), lets lowered once
 // and reused (hash-consing shares them), pow(a, b) becomes a^b and
 // dot(e) is built with Builder.Diff.
 package dsl
