@@ -442,26 +442,7 @@ func finite(e *symbolic.Node) bool {
 }
 
 // freeSyms returns the symbols of e in first-occurrence depth-first order.
-func freeSyms(e *symbolic.Node) []*symbolic.Node {
-	var out []*symbolic.Node
-	seen := map[*symbolic.Node]bool{}
-	var walk func(*symbolic.Node)
-	walk = func(x *symbolic.Node) {
-		if seen[x] {
-			return
-		}
-		seen[x] = true
-		if x.Kind() == symbolic.KSym {
-			out = append(out, x)
-			return
-		}
-		for _, a := range x.Args() {
-			walk(a)
-		}
-	}
-	walk(e)
-	return out
-}
+func freeSyms(e *symbolic.Node) []*symbolic.Node { return symbolic.FreeSymbols(e) }
 
 // Walk calls f at every point of t's loop nest in order, with the loop
 // variables' values (vals is reused between calls).

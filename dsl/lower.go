@@ -309,25 +309,7 @@ func (c *checker) freeSyms(n *symbolic.Node) []*symbolic.Node {
 	if s, ok := c.symsMemo[n]; ok {
 		return s
 	}
-	var (
-		out  []*symbolic.Node
-		seen = map[*symbolic.Node]bool{}
-		walk func(*symbolic.Node)
-	)
-	walk = func(x *symbolic.Node) {
-		if seen[x] {
-			return
-		}
-		seen[x] = true
-		if x.Kind() == symbolic.KSym {
-			out = append(out, x)
-			return
-		}
-		for _, a := range x.Args() {
-			walk(a)
-		}
-	}
-	walk(n)
+	out := symbolic.FreeSymbols(n)
 	c.symsMemo[n] = out
 	return out
 }

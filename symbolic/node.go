@@ -197,3 +197,29 @@ func (n *Node) sexpr(sb *strings.Builder) {
 	}
 	sb.WriteByte(')')
 }
+
+// FreeSymbols returns the symbols of e in a deterministic order: first
+// occurrence in a depth-first walk of its DAG, arguments in order. The
+// cost is the size of the DAG.
+func FreeSymbols(e *Node) []*Node {
+	var (
+		out  []*Node
+		seen = map[*Node]bool{}
+		walk func(*Node)
+	)
+	walk = func(x *Node) {
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		if x.kind == KSym {
+			out = append(out, x)
+			return
+		}
+		for _, a := range x.args {
+			walk(a)
+		}
+	}
+	walk(e)
+	return out
+}
