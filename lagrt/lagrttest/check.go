@@ -24,14 +24,14 @@ func copyPoint(p *lagrt.Point) *lagrt.Point {
 	return &c
 }
 
-// CheckDerivatives compares every derivative m reports at p (Level3: the
-// Lagrangian's first and second derivatives in q, v, θ and the cost's in
-// q, v, θ) with central finite differences of the quantity it derives
-// from (gonum's fd, step FDStep). An entry passes if
-// |got − want| ≤ tol·(1 + |want|). The returned error lists the failures.
+// CheckDerivatives compares every derivative quantity m reports at p (all
+// of lagrt.Quantities but L and c, at Level3) with central finite
+// differences, step FDStep, of the quantity it derives from; matrices are
+// read through their patterns, so an entry missing from a pattern fails
+// too. An entry passes if |got − want| ≤ tol·(1 + |want|). The returned
+// error lists the failures.
 func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 	info := m.Info()
-	n := info.N()
 	eval := func(pt *lagrt.Point) *lagrt.Out {
 		o := lagrt.NewOut(info)
 		m.Eval(lagrt.Level3, pt, o)
@@ -39,89 +39,97 @@ func CheckDerivatives(m lagrt.Model, p *lagrt.Point, tol float64) error {
 	}
 	base := eval(p)
 	var bad []string
-	cmp := func(name string, i int, got, want float64) {
-		if math.IsNaN(got) || math.Abs(got-want) > tol*(1+math.Abs(want)) {
-			bad = append(bad, fmt.Sprintf("%s[%d] = %.12g, finite differences give %.12g", name, i, got, want))
+	// Every derivative quantity is checked against finite differences of
+	// its parent (lagrt.Quantities: the same function, one variable
+	// fewer) along its last variable, one column at a time: two
+	// evaluations give that column for every row.
+	for q := range lagrt.NumQuantities {
+		d := &lagrt.Quantities[q]
+		if d.Order() == 0 {
+			continue
 		}
-	}
-	// vec selects the varied vector of a point; get reads a quantity.
-	type vec func(pt *lagrt.Point) []float64
-	qv := func(pt *lagrt.Point) []float64 { return pt.Q }
-	vv := func(pt *lagrt.Point) []float64 { return pt.V }
-	tv := func(pt *lagrt.Point) []float64 { return pt.Theta }
-	deriv := func(get func(*lagrt.Out) float64, which vec, j int) float64 {
-		return fd.Derivative(func(x float64) float64 {
-			pt := copyPoint(p)
-			which(pt)[j] = x
-			return get(eval(pt))
-		}, which(p)[j], &fd.Settings{Formula: fd.Central, Step: FDStep})
-	}
-	type first struct {
-		name  string
-		got   func(*lagrt.Out) []float64
-		value func(*lagrt.Out) float64
-		by    vec
-	}
-	for _, c := range []first{
-		{"Lq", func(o *lagrt.Out) []float64 { return o.Lq }, func(o *lagrt.Out) float64 { return o.L }, qv},
-		{"Lv", func(o *lagrt.Out) []float64 { return o.Lv }, func(o *lagrt.Out) float64 { return o.L }, vv},
-		{"Lth", func(o *lagrt.Out) []float64 { return o.Lth }, func(o *lagrt.Out) float64 { return o.L }, tv},
-		{"Cq", func(o *lagrt.Out) []float64 { return o.Cq }, func(o *lagrt.Out) float64 { return o.C }, qv},
-		{"Cv", func(o *lagrt.Out) []float64 { return o.Cv }, func(o *lagrt.Out) float64 { return o.C }, vv},
-		{"Cth", func(o *lagrt.Out) []float64 { return o.Cth }, func(o *lagrt.Out) float64 { return o.C }, tv},
-	} {
-		for j, g := range c.got(base) {
-			cmp(c.name, j, g, deriv(c.value, c.by, j))
+		parent := parentOf(q)
+		last := d.Wrt[d.Order()-1]
+		got := base.Vec(q)
+		rows := 1
+		if d.Order() == 2 {
+			rows = info.Dim(d.Wrt[0])
 		}
-	}
-	// Matrices: M[a*n+j] = ∂ first[a] / ∂ by[j], read through the
-	// model's sparsity pattern, so that an entry missing from the pattern
-	// shows up as a 0 where finite differences see a nonzero.
-	type second struct {
-		q     lagrt.Quantity
-		first func(*lagrt.Out) []float64
-		by    vec
-	}
-	for _, c := range []second{
-		{lagrt.QLqq, func(o *lagrt.Out) []float64 { return o.Lq }, qv},
-		{lagrt.QLqv, func(o *lagrt.Out) []float64 { return o.Lq }, vv},
-		{lagrt.QLvv, func(o *lagrt.Out) []float64 { return o.Lv }, vv},
-		{lagrt.QLthq, func(o *lagrt.Out) []float64 { return o.Lth }, qv},
-		{lagrt.QLthv, func(o *lagrt.Out) []float64 { return o.Lth }, vv},
-		{lagrt.QCqq, func(o *lagrt.Out) []float64 { return o.Cq }, qv},
-		{lagrt.QCqv, func(o *lagrt.Out) []float64 { return o.Cq }, vv},
-		{lagrt.QCvv, func(o *lagrt.Out) []float64 { return o.Cv }, vv},
-	} {
-		got, err := DenseMatrix(info, c.q, base)
-		if err != nil {
-			return err
-		}
-		// One column at a time: two evaluations give ∂first/∂by[j] for
-		// every row (central differences with step FDStep).
-		rows := info.Dim(lagrt.Quantities[c.q].Wrt[0])
-		for j := range n {
-			x0 := c.by(p)[j]
-			pp, pm := copyPoint(p), copyPoint(p)
-			c.by(pp)[j], c.by(pm)[j] = x0+FDStep, x0-FDStep
-			fp, fm := c.first(eval(pp)), c.first(eval(pm))
-			for a := range rows {
-				cmp(c.q.String(), a*n+j, got[a*n+j], (fp[a]-fm[a])/(2*FDStep))
+		if d.IsMatrix() {
+			var err error
+			if got, err = DenseMatrix(info, q, base); err != nil {
+				return err
 			}
 		}
-	}
-	// Lvt: ∂Lv/∂t.
-	for i := range n {
-		want := fd.Derivative(func(t float64) float64 {
-			pt := copyPoint(p)
-			pt.T = t
-			return eval(pt).Lv[i]
-		}, p.T, &fd.Settings{Formula: fd.Central, Step: FDStep})
-		cmp("Lvt", i, base.Lvt[i], want)
+		cols := info.Dim(last)
+		for j := range cols {
+			pp, pm := copyPoint(p), copyPoint(p)
+			vary(pp, last, j, FDStep)
+			vary(pm, last, j, -FDStep)
+			fp, fm := values(eval(pp), parent), values(eval(pm), parent)
+			for a := range rows {
+				// got is row-major rows×cols for matrices; a vector
+				// quantity (first derivatives, Lvt) is indexed by j or a.
+				var g float64
+				switch {
+				case d.IsMatrix():
+					g = got[a*cols+j]
+				case d.Order() == 2: // Lvt: rows are the v index, t is scalar
+					g = got[a]
+				default:
+					g = got[j]
+				}
+				want := (fp[a] - fm[a]) / (2 * FDStep)
+				if math.IsNaN(g) || math.Abs(g-want) > tol*(1+math.Abs(want)) {
+					idx := j
+					if d.Order() == 2 {
+						idx = a*cols + j
+					}
+					bad = append(bad, fmt.Sprintf("%s[%d] = %.12g, finite differences give %.12g", d.Name, idx, g, want))
+				}
+			}
+		}
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("model %s: %d derivatives disagree with finite differences:\n\t%s", info.Name, len(bad), strings.Join(bad, "\n\t"))
 	}
 	return nil
+}
+
+// parentOf returns the quantity that q is a derivative of: the same
+// function with one differentiation fewer.
+func parentOf(q lagrt.Quantity) lagrt.Quantity {
+	d := &lagrt.Quantities[q]
+	want := d.Wrt
+	want[d.Order()-1] = lagrt.VarNone
+	for p := range lagrt.NumQuantities {
+		if e := &lagrt.Quantities[p]; e.Cost == d.Cost && e.Wrt == want {
+			return p
+		}
+	}
+	panic("lagrttest: no parent quantity of " + d.Name)
+}
+
+// values returns quantity q of o as a vector (L and C as one value).
+func values(o *lagrt.Out, q lagrt.Quantity) []float64 {
+	if q == lagrt.QL || q == lagrt.QC {
+		return []float64{o.Scalar(q)}
+	}
+	return o.Vec(q)
+}
+
+// vary adds step to element j of variable v of p.
+func vary(p *lagrt.Point, v lagrt.Var, j int, step float64) {
+	switch v {
+	case lagrt.VarQ:
+		p.Q[j] += step
+	case lagrt.VarV:
+		p.V[j] += step
+	case lagrt.VarTheta:
+		p.Theta[j] += step
+	case lagrt.VarT:
+		p.T += step
+	}
 }
 
 // DenseMatrix returns the matrix quantity q of o as a dense row-major
@@ -325,26 +333,15 @@ func CheckLevels(m lagrt.Model, p *lagrt.Point) error {
 			}
 		}
 	}
-	for _, lvl := range []struct {
-		name string
-		w    lagrt.Want
-	}{{"Level1", lagrt.Level1}, {"Level2", lagrt.Level2}} {
+	for lvl := 1; lvl <= 2; lvl++ {
+		w := []lagrt.Want{lagrt.Level1, lagrt.Level2}[lvl-1]
+		name := fmt.Sprintf("Level%d", lvl)
 		o := lagrt.NewOut(info)
-		m.Eval(lvl.w, p, o)
-		same(lvl.name, "L", []float64{o.L, o.C}, []float64{full.L, full.C})
-		same(lvl.name, "Lq", o.Lq, full.Lq)
-		same(lvl.name, "Lv", o.Lv, full.Lv)
-		same(lvl.name, "Lth", o.Lth, full.Lth)
-		same(lvl.name, "Cq", o.Cq, full.Cq)
-		same(lvl.name, "Cv", o.Cv, full.Cv)
-		same(lvl.name, "Cth", o.Cth, full.Cth)
-		if lvl.w == lagrt.Level2 {
-			same(lvl.name, "Lqq", o.Lqq, full.Lqq)
-			same(lvl.name, "Lqv", o.Lqv, full.Lqv)
-			same(lvl.name, "Lvv", o.Lvv, full.Lvv)
-			same(lvl.name, "Cqq", o.Cqq, full.Cqq)
-			same(lvl.name, "Cqv", o.Cqv, full.Cqv)
-			same(lvl.name, "Cvv", o.Cvv, full.Cvv)
+		m.Eval(w, p, o)
+		for q := range lagrt.NumQuantities {
+			if lagrt.Quantities[q].Level <= lvl {
+				same(name, lagrt.Quantities[q].Name, values(o, q), values(full, q))
+			}
 		}
 	}
 	if len(bad) > 0 {
