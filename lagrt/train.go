@@ -143,8 +143,8 @@ type Evaluation struct {
 // sample order, so the loss and gradient are bitwise identical for any
 // number of workers.
 type Evaluator struct {
-	Model  Model    // the model, shared by the workers
-	Data   *Dataset // the samples; not modified
+	Model Model    // the model, shared by the workers
+	Data  *Dataset // the samples; not modified
 	// Method is the gradient estimator (the zero value is EPCentered).
 	// Each sample uses MethodFor(Method, its BC): the echo for
 	// initial-value samples when Method is an EP estimator, EP for
