@@ -37,6 +37,12 @@ Equilibrium Propagation (centered by default: a free solve and two gently
 nudged ones per sample), the one-sided estimator (ep) or the adjoint method.
 Samples are solved in parallel; results do not depend on --workers.
 
+Samples with "bc": "initial" (q0 with v0 or p0) are integrated forward and
+take the Hamiltonian echo where EP was asked for: centered (the default)
+and echo mean centered EP for fixed and periodic samples and the centered
+echo for initial ones; ep and echo1 mean the one-sided estimator of each;
+adjoint and fd apply to every sample. A dataset may mix the three kinds.
+
 Without FILE it trains the embedded demo: a driven chain of three Duffing
 oscillators with periodic boundary conditions whose stiffnesses and
 couplings learn to reproduce the waveforms of a teacher network, on %d
@@ -71,7 +77,7 @@ func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	fs.Float64Var(&o.lr, "lr", 0, fmt.Sprintf("learning rate, positive (default %g for adam, %g for sgd)", adamLR, sgdLR))
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&o.momentum, "momentum", sgdMomentum, "momentum of sgd, in [0, 1)")
-	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly)")
+	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly); echo and echo1 mean centered and ep, which initial-value samples run as the echo")
 	fs.Float64Var(&o.beta, "beta", 0, "nudging strength β of EP, positive (default: chosen from the problem's scale per sample)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines; 0 means GOMAXPROCS")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
@@ -333,7 +339,11 @@ func trainFailure(c *cli, o *trainOpts, res *lagrt.TrainResult, saved bool, err 
 	var se *lagrt.SampleError
 	isSample := errors.As(err, &se)
 	var hint string
+	var step *lagrt.StepError
 	switch {
+	case errors.As(err, &step):
+		hint = fmt.Sprintf("the initial-value run failed at step %d of %d (t = %g) after %s: try more \"steps\" for the sample, other initial conditions or a smaller --lr (here %g)",
+			step.Step, step.N, step.T, plural(res.Steps, "training step"), o.lr)
 	case res.Steps == 0 && isSample:
 		hint = "the sample fails at the initial parameters, before any step: check its data, give it a \"guess\", " +
 			"or start from other parameters (--init, --param)"
