@@ -208,8 +208,8 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	if o.epochs == 0 {
 		what = "no epochs (evaluating the loss only)"
 	}
-	fmt.Fprintf(prog.w, "training %s: %s, %s, %s gradients, %s, %s\n",
-		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), method, optim.Name(), what)
+	fmt.Fprintf(prog.w, "training %s: %s, %s, %s, %s, %s\n",
+		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), methodsUsed(data, method), optim.Name(), what)
 	initial := append([]float64(nil), theta...)
 	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
 		Method:      method,
@@ -281,6 +281,41 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	return nil
 }
 
+// methodsUsed describes the gradient estimators that method means for the
+// samples of data (lagrt.MethodFor): "centered gradients", or for a mixed
+// dataset "centered gradients (echo for 3 initial-value samples)".
+func methodsUsed(data *lagrt.Dataset, method lagrt.Method) string {
+	counts := map[lagrt.Method]int{}
+	for i := range data.Samples {
+		bc := data.BC
+		if b := data.Samples[i].BC; b != nil {
+			bc = *b
+		}
+		counts[lagrt.MethodFor(method, bc)]++
+	}
+	// The top-level condition's method, unless every sample overrides
+	// it, in which case the one method they all use.
+	main := lagrt.MethodFor(method, data.BC)
+	for m := lagrt.EPCentered; counts[main] == 0 && m <= lagrt.Echo; m++ {
+		main = m
+	}
+	s := main.String() + " gradients"
+	var other []string
+	for m := lagrt.EPCentered; m <= lagrt.Echo; m++ {
+		if n := counts[m]; m != main && n > 0 {
+			kind := "boundary-value"
+			if m == lagrt.Echo || m == lagrt.EchoOneSided {
+				kind = "initial-value"
+			}
+			other = append(other, fmt.Sprintf("%s for %s", m, plural(n, kind+" sample")))
+		}
+	}
+	if len(other) > 0 {
+		s += " (" + strings.Join(other, ", ") + ")"
+	}
+	return s
+}
+
 // checkOutputs checks --out, --history and --plot before training.
 func (o *trainOpts) checkOutputs(pos []string) error {
 	inputs := append([]string{o.data, o.init}, pos...)
@@ -342,8 +377,11 @@ func trainFailure(c *cli, o *trainOpts, res *lagrt.TrainResult, saved bool, err 
 	var step *lagrt.StepError
 	switch {
 	case errors.As(err, &step):
-		hint = fmt.Sprintf("the initial-value run failed at step %d of %d (t = %g) after %s: try more \"steps\" for the sample, other initial conditions or a smaller --lr (here %g)",
-			step.Step, step.N, step.T, plural(res.Steps, "training step"), o.lr)
+		hint = fmt.Sprintf("the initial-value run failed at step %d of %d (t = %g) after %s: try more \"steps\" for the sample or other initial conditions",
+			step.Step, step.N, step.T, plural(res.Steps, "training step"))
+		if res.Steps > 0 {
+			hint += fmt.Sprintf(", or a smaller --lr (here %g)", o.lr)
+		}
 	case res.Steps == 0 && isSample:
 		hint = "the sample fails at the initial parameters, before any step: check its data, give it a \"guess\", " +
 			"or start from other parameters (--init, --param)"
