@@ -253,6 +253,14 @@
 // on a smooth branch, so smooth training raises no warning (tested on the
 // oscillator, the coupled and the double-well datasets).
 //
+// Samples with Initial conditions (Sample.Q0 with V0 or P0) are integrated
+// forward; they have a single solution, so they are neither warm-started
+// nor checked for branch jumps. A dataset may mix them with fixed and
+// periodic samples: each sample uses MethodFor(TrainOptions.Method, its
+// BC), so the default trains boundary-value samples by centered EP and
+// initial-value ones by the centered echo, and EPOneSided or EchoOneSided
+// the one-sided form of each.
+//
 // # Invariants
 //
 // No function modifies its inputs: Problems, Signals' samples, guesses,

@@ -40,8 +40,12 @@ type Sample struct {
 	N  int     // number of steps; 0 means Dataset.N
 	BC *BC     // boundary conditions; nil means Dataset.BC
 
-	// Q0 and QT are the endpoint values for Fixed conditions.
+	// Q0 and QT are the endpoint values for Fixed conditions; Q0 is
+	// q(0) for Initial conditions.
 	Q0, QT []float64
+	// V0 and P0 are the initial velocity and momentum of Initial
+	// conditions (set exactly one; see Problem.V0).
+	V0, P0 []float64
 	// Input and Target are the signals u(t) and y(t). With several
 	// workers, Func signals shared between samples may be called
 	// concurrently and must then be safe for concurrent use.
@@ -63,7 +67,7 @@ func (d *Dataset) Problem(m Model, i int, theta []float64) *Problem {
 
 func (d *Dataset) fill(pr *Problem, m Model, i int, theta []float64) {
 	s := &d.Samples[i]
-	*pr = Problem{Model: m, T: d.T, N: d.N, BC: d.BC, Q0: s.Q0, QT: s.QT, Theta: theta,
+	*pr = Problem{Model: m, T: d.T, N: d.N, BC: d.BC, Q0: s.Q0, QT: s.QT, V0: s.V0, P0: s.P0, Theta: theta,
 		Input: s.Input, Target: s.Target, Guess: s.Guess}
 	if s.T != 0 {
 		pr.T = s.T
@@ -139,9 +143,14 @@ type Evaluation struct {
 // sample order, so the loss and gradient are bitwise identical for any
 // number of workers.
 type Evaluator struct {
-	Model  Model    // the model, shared by the workers
-	Data   *Dataset // the samples; not modified
-	Method Method   // gradient estimator (the zero value is EPCentered)
+	Model Model    // the model, shared by the workers
+	Data  *Dataset // the samples; not modified
+	// Method is the gradient estimator (the zero value is EPCentered).
+	// Each sample uses MethodFor(Method, its BC): the echo for
+	// initial-value samples when Method is an EP estimator, EP for
+	// boundary-value samples when it is an echo, so that mixed datasets
+	// train with one choice.
+	Method Method
 	Solver *Options // solver and estimator options (nil: defaults)
 	// Workers is the number of goroutines solving samples, each with its
 	// own Solver (0: GOMAXPROCS; never more than the number of samples).
@@ -216,7 +225,7 @@ func (e *Evaluator) check(theta []float64) ([]float64, error) {
 	if e.Data == nil || len(e.Data.Samples) == 0 {
 		return nil, fmt.Errorf("%w: %s: empty dataset", ErrProblem, info.Name)
 	}
-	if e.Method < EPCentered || e.Method > FiniteDiff {
+	if e.Method < EPCentered || e.Method > Echo {
 		return nil, fmt.Errorf("%w: unknown gradient method %v", ErrProblem, e.Method)
 	}
 	if theta == nil {
@@ -327,7 +336,8 @@ func (e *Evaluator) sample(w *evalWorker, i int, theta []float64, withGrad bool)
 	pr := &w.pr
 	e.Data.fill(pr, e.Model, i, theta)
 	warm := false
-	if !e.NoWarmStart && sl.warm != nil && len(sl.warm) == pr.N+1 && len(sl.warm[0]) == e.Model.Info().N() {
+	ivp := pr.BC == Initial // integrated forward: no guess, no warm start, no other branch
+	if !ivp && !e.NoWarmStart && sl.warm != nil && len(sl.warm) == pr.N+1 && len(sl.warm[0]) == e.Model.Info().N() {
 		pr.Guess = sl.warm
 		warm = true
 	}
@@ -360,6 +370,10 @@ func (e *Evaluator) sample(w *evalWorker, i int, theta []float64, withGrad bool)
 	if withGrad {
 		grad = sl.grad
 	}
+	if ivp {
+		sl.warm = nil
+		return true
+	}
 	e.checkBranch(sl, i, theta, sol.Q, grad)
 	sl.warm = copyTrajectory(sl.warm, sol.Q)
 	return true
@@ -368,7 +382,7 @@ func (e *Evaluator) sample(w *evalWorker, i int, theta []float64, withGrad bool)
 // solve runs the free solve (and the gradient) of w.pr.
 func (e *Evaluator) solve(w *evalWorker, withGrad bool) (*Solution, error) {
 	if withGrad {
-		if err := w.s.Gradient(&w.g, &w.pr, e.Method, &e.opts); err != nil {
+		if err := w.s.Gradient(&w.g, &w.pr, MethodFor(e.Method, w.pr.BC), &e.opts); err != nil {
 			return nil, err
 		}
 		return w.g.Free, nil
@@ -377,6 +391,35 @@ func (e *Evaluator) solve(w *evalWorker, withGrad bool) (*Solution, error) {
 		return nil, err
 	}
 	return &w.sol, nil
+}
+
+// MethodFor returns the estimator that a training method m (Evaluator,
+// Train, lagc train --method) uses for a sample with boundary conditions
+// bc. Equilibrium Propagation and the Hamiltonian echo are the same
+// contrast of ∂S/∂θ between a free and nudged trajectories, for
+// boundary-value and initial-value problems respectively, so the choice
+// of centered or one-sided carries over:
+//
+//   - for Initial conditions, EPCentered and Echo mean Echo, and
+//     EPOneSided and EchoOneSided mean EchoOneSided;
+//   - for Fixed and Periodic conditions, Echo means EPCentered and
+//     EchoOneSided means EPOneSided;
+//   - Adjoint and FiniteDiff mean themselves for every sample.
+//
+// Gradient and ComputeGradient do not translate: they refuse EP for
+// initial-value problems and the echo for boundary-value ones.
+func MethodFor(m Method, bc BC) Method {
+	switch {
+	case bc == Initial && m == EPCentered:
+		return Echo
+	case bc == Initial && m == EPOneSided:
+		return EchoOneSided
+	case bc != Initial && m == Echo:
+		return EPCentered
+	case bc != Initial && m == EchoOneSided:
+		return EPOneSided
+	}
+	return m
 }
 
 // copyTrajectory copies src into dst, reusing dst's storage if its shape fits.
@@ -416,7 +459,9 @@ func LossGrad(ctx context.Context, m Model, data *Dataset, theta []float64, meth
 // the defaults documented on each field.
 type TrainOptions struct {
 	// Method is the gradient estimator (the zero value is EPCentered,
-	// as for the lagc command).
+	// as for the lagc command). Each sample uses MethodFor(Method, its
+	// BC): centered EP for boundary-value samples and the centered echo
+	// for initial-value ones by default.
 	Method Method
 	// Solver holds the solver and estimator options (nil: defaults).
 	Solver *Options

@@ -10,13 +10,14 @@ import (
 
 // The JSON training data format (see the README, "Data format"): an object
 // with the defaults T, steps and bc and a list of samples, each of which
-// may override them and has q0, qT, input, target and guess. It is read
+// may override them and has q0, qT (fixed), q0 with v0 or p0 (initial),
+// input, target and guess. It is read
 // strictly (see jsonstrict.go): every error has a position, and unknown,
 // duplicate, miscased and null fields are errors.
 
 var (
 	dataFields   = []string{"T", "steps", "bc", "samples"}
-	sampleFields = []string{"T", "steps", "bc", "q0", "qT", "input", "target", "guess"}
+	sampleFields = []string{"T", "steps", "bc", "q0", "qT", "v0", "p0", "input", "target", "guess"}
 )
 
 // loadData reads a data file for u.
@@ -110,8 +111,10 @@ func parseBC(v *jsonValue) (lagrt.BC, error) {
 		return lagrt.Fixed, nil
 	case "periodic":
 		return lagrt.Periodic, nil
+	case "initial":
+		return lagrt.Initial, nil
 	}
-	return 0, v.errorf("bc %q: want fixed or periodic", s)
+	return 0, v.errorf("bc %q: want fixed, periodic or initial", s)
 }
 
 // sample reads sample i, with the defaults of d.
@@ -146,7 +149,38 @@ func sample(v *jsonValue, i int, u *compiler.Unit, d *lagrt.Dataset) (lagrt.Samp
 	if T == 0 || N == 0 {
 		return smp, v.errorf("%s needs T and steps (here or at the top level)", what)
 	}
-	if bc == lagrt.Fixed {
+	if bc != lagrt.Initial {
+		for _, k := range []string{"v0", "p0"} {
+			if x := f[k]; x != nil {
+				return smp, x.errorf("%s: %s is for initial conditions (\"bc\": \"initial\"); %s conditions take none", what, k, bc)
+			}
+		}
+	}
+	switch bc {
+	case lagrt.Initial:
+		q0, v0, p0 := f["q0"], f["v0"], f["p0"]
+		if x := f["qT"]; x != nil {
+			return smp, x.errorf("%s: qT is for fixed boundary conditions; initial conditions are q0 with v0 or p0", what)
+		}
+		if x := f["guess"]; x != nil {
+			return smp, x.errorf("%s: an initial-value sample is integrated forward and takes no guess", what)
+		}
+		if q0 == nil || (v0 == nil) == (p0 == nil) {
+			return smp, v.errorf("%s: initial conditions need q0 and exactly one of v0 (velocities) or p0 (momenta), with %s each (%s)",
+				what, plural(info.N(), "value"), strings.Join(info.Coords, ","))
+		}
+		if smp.Q0, err = endpoint(q0, what+": q0", info.Coords); err != nil {
+			return smp, err
+		}
+		if v0 != nil {
+			smp.V0, err = endpoint(v0, what+": v0", info.Coords)
+		} else {
+			smp.P0, err = endpoint(p0, what+": p0", info.Coords)
+		}
+		if err != nil {
+			return smp, err
+		}
+	case lagrt.Fixed:
 		q0, qT := f["q0"], f["qT"]
 		if q0 == nil || qT == nil {
 			return smp, v.errorf("%s: fixed boundary conditions need q0 and qT with %s each (%s)",
@@ -158,7 +192,7 @@ func sample(v *jsonValue, i int, u *compiler.Unit, d *lagrt.Dataset) (lagrt.Samp
 		if smp.QT, err = endpoint(qT, what+": qT", info.Coords); err != nil {
 			return smp, err
 		}
-	} else {
+	default:
 		for _, k := range []string{"q0", "qT"} {
 			if x := f[k]; x != nil {
 				return smp, x.errorf("%s: %s is for fixed boundary conditions; periodic problems have none", what, k)

@@ -18,16 +18,27 @@ discrete problem), or by finite differences over whole solves (fd, 2P
 solves). It takes the same flags as solve; every target the cost uses must
 be given with --target.
 
+For initial conditions (--bc=initial) EP does not apply (it needs both
+ends held, which leave no boundary term); use echo (the default there),
+echo1, adjoint or fd. echo is the Hamiltonian echo: run forward, flip the final momenta, run
+the system back nudged by ±β toward the targets (inputs and time
+reversed), and contrast ∂S/∂θ along the two echoes (three runs, bias
+O(β²)); echo1 contrasts one +β echo with the forward run (two runs, bias
+O(β)). The echo needs L and the cost even in the velocities (no magnetic
+or gyroscopic terms, no dissipation) and says so otherwise; adjoint is
+backpropagation through time over the stored run and works for any model.
+
 JSON output has cost, method, beta (the nudging strength; the relative step
-for fd; 0 for adjoint), grad (parameter name to value), solves and
-iterations. CSV output has a header param,grad.`
+for fd; 0 for adjoint), grad (parameter name to value), solves (solves, or
+integrator runs for initial conditions) and iterations. CSV output has a
+header param,grad.`
 
 func gradSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	pf := new(problemFlags)
 	pf.register(fs)
 	g := new(gradOpts)
-	fs.StringVar(&g.method, "method", "centered", "gradient `method`: centered, ep, adjoint or fd")
-	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP estimators, finite and positive (default %g)", lagrt.DefaultBeta))
+	fs.StringVar(&g.method, "method", "centered", "gradient `method`: centered, ep, adjoint or fd; for --bc=initial echo (its default), echo1, adjoint or fd")
+	fs.Float64Var(&g.beta, "beta", 0, fmt.Sprintf("nudging strength β of the EP and echo estimators, finite and positive (default %g)", lagrt.DefaultBeta))
 	return func(c *cli, fs *flag.FlagSet, pos []string) error { return runGrad(c, fs, pf, g, pos) }
 }
 
@@ -61,6 +72,9 @@ func runGrad(c *cli, fs *flag.FlagSet, pf *problemFlags, g *gradOpts, pos []stri
 	if err := pf.check(); err != nil {
 		return err
 	}
+	if !given(fs, "method") && pf.bc == "initial" {
+		g.method = "echo" // EP does not apply to initial-value problems
+	}
 	method, err := lagrt.ParseMethod(g.method)
 	if err != nil {
 		return usageError{err.Error()}
@@ -89,8 +103,9 @@ func runGrad(c *cli, fs *flag.FlagSet, pf *problemFlags, g *gradOpts, pos []stri
 	opt.Beta = g.beta
 	res, err := lagrt.ComputeGradient(pr, method, opt)
 	if err != nil {
-		return cliHints(err, solveHints)
+		return stepHint(cliHints(err, solveHints), pf)
 	}
+	energyWarning(res.Free)
 	warnCondition(c, res.Free)
 	if pf.format == "csv" {
 		cw := csv.NewWriter(c.stdout)

@@ -18,6 +18,10 @@ var (
 		"Options.Tol", "--tol",
 		"Options.Beta", "--beta",
 		"more iterations,", "more iterations (--maxiter),",
+		"(Method Adjoint, --method=adjoint)", "(--method=adjoint)",
+		"(BC Initial)", "(--bc=initial)",
+		"(larger N)", "(larger --steps)",
+		"try a larger N", "try a larger --steps",
 	)
 	trainHints = strings.NewReplacer(
 		"give an initial guess", `give the sample a "guess" in the data file`,
@@ -32,6 +36,10 @@ var (
 		"Options.MaxIter", "--maxiter",
 		"Options.Beta", "--beta",
 		"TrainOptions.Epochs", "--epochs",
+		"(Method Adjoint, --method=adjoint)", "(--method=adjoint)",
+		"(BC Initial)", `("bc": "initial")`,
+		"(larger N)", `(larger "steps")`,
+		"try a larger N", `try larger "steps"`,
 	)
 )
 

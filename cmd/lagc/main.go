@@ -8,7 +8,7 @@
 //	lagc derive [-format text|latex] FILE.lag   print momenta and Euler–Lagrange equations
 //	lagc fmt [-w] FILE.lag...                   print the canonical layout
 //	lagc solve FILE.lag [flags]                 find a stationary trajectory
-//	lagc grad FILE.lag [flags]                  gradient of the cost by EP, adjoint or FD
+//	lagc grad FILE.lag [flags]                  gradient of the cost by EP, echo, adjoint or FD
 //	lagc train [FILE.lag] [flags]               train parameters (embedded demo without FILE)
 //	lagc help [COMMAND]                         the commands, or every flag of one (also lagc COMMAND -h)
 //	lagc version
@@ -69,13 +69,13 @@ func init() {
 		{name: "fmt", summary: "print (or rewrite) the canonical layout",
 			usage: "fmt [-w] FILE.lag...", help: fmtHelp, setup: fmtSetup},
 		{name: "solve", summary: "find a stationary trajectory",
-			usage: "solve FILE.lag --T=T [--bc=fixed|periodic] [--steps=N] [--q0=..] [--qT=..] [--guess=..] [--param=..] [--input=..] [--target=..] [--format=json|csv]",
+			usage: "solve FILE.lag --T=T [--bc=fixed|periodic|initial] [--steps=N] [--q0=..] [--qT=..|--v0=..|--p0=..] [--guess=..] [--param=..] [--input=..] [--target=..] [--format=json|csv]",
 			help:  solveHelp, setup: solveSetup},
-		{name: "grad", summary: "gradient of the cost by EP, adjoint or finite differences",
-			usage: "grad FILE.lag <solve flags> [--method=centered|ep|adjoint|fd] [--beta=B] [--format=json|csv]",
+		{name: "grad", summary: "gradient of the cost by EP, the Hamiltonian echo, adjoint or finite differences",
+			usage: "grad FILE.lag <solve flags> [--method=centered|ep|echo|echo1|adjoint|fd] [--beta=B] [--format=json|csv]",
 			help:  gradHelp, setup: gradSetup},
 		{name: "train", summary: "train the parameters (the embedded demo without FILE)",
-			usage: "train [FILE.lag --data=DATA.json] [--epochs=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
+			usage: "train [FILE.lag --data=DATA.json] [--epochs=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|echo|echo1|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
 			help:  trainHelp(), setup: trainSetup},
 		{name: "help", summary: "print the commands, or every flag of one",
 			usage: "help [COMMAND]", help: "Help lists the commands, or prints the usage, description and flags of COMMAND.",

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -25,5 +28,43 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GOPACKAGE", "")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"gradclose": gradClose},
 	})
+}
+
+// gradClose is the script command "gradclose A.json B.json TOL": the
+// "grad" objects of two lagc grad outputs have the same parameters and
+// agree to TOL relative to the largest |B| entry.
+func gradClose(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: gradclose A.json B.json TOL")
+	}
+	tol, err := strconv.ParseFloat(args[2], 64)
+	ts.Check(err)
+	var g [2]struct {
+		Grad map[string]float64 `json:"grad"`
+	}
+	for i := range 2 {
+		ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[i])), &g[i]))
+		if len(g[i].Grad) == 0 {
+			ts.Fatalf("%s has no gradient", args[i])
+		}
+	}
+	if len(g[0].Grad) != len(g[1].Grad) {
+		ts.Fatalf("%d and %d parameters", len(g[0].Grad), len(g[1].Grad))
+	}
+	scale, diff := 0.0, 0.0
+	for name, b := range g[1].Grad {
+		a, ok := g[0].Grad[name]
+		if !ok {
+			ts.Fatalf("%s has no parameter %q", args[0], name)
+		}
+		scale = max(scale, math.Abs(b))
+		diff = max(diff, math.Abs(a-b))
+	}
+	rel := diff / scale
+	ts.Logf("relative difference %.3g (tolerance %g)", rel, tol)
+	if close := rel <= tol; close == neg {
+		ts.Fatalf("relative difference %.3g, tolerance %g (negated: %v)", rel, tol, neg)
+	}
 }

@@ -32,6 +32,7 @@ type problemFlags struct {
 	T       float64
 	steps   int
 	q0, qT  string
+	v0, p0  string
 	guess   multiFlag
 	params  multiFlag
 	inputs  multiFlag
@@ -43,11 +44,13 @@ type problemFlags struct {
 }
 
 func (pf *problemFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&pf.bc, "bc", "fixed", "boundary conditions: `fixed` (q(0)=q0, q(T)=qT) or periodic")
+	fs.StringVar(&pf.bc, "bc", "fixed", "boundary conditions: `fixed` (q(0)=q0, q(T)=qT), periodic, or initial (q(0)=q0 with v0 or p0, integrated forward)")
 	fs.Float64Var(&pf.T, "T", 0, "time horizon (the period for periodic conditions); required")
 	fs.IntVar(&pf.steps, "steps", 100, "number of time steps N")
-	fs.StringVar(&pf.q0, "q0", "", "initial coordinates q(0), comma separated in declaration order (fixed)")
+	fs.StringVar(&pf.q0, "q0", "", "initial coordinates q(0), comma separated in declaration order (fixed, initial)")
 	fs.StringVar(&pf.qT, "qT", "", "final coordinates q(T), comma separated (fixed)")
+	fs.StringVar(&pf.v0, "v0", "", "initial velocities dot(q)(0), comma separated (initial; or --p0)")
+	fs.StringVar(&pf.p0, "p0", "", "initial momenta p(0) = ∂L/∂dot(q), comma separated (initial; or --v0)")
 	fs.Var(&pf.guess, "guess", "initial guess: constant coordinates, comma separated, or `name=expr` in t for one coordinate "+
 		"(x[1]=expr for one element, x=expr for all); repeatable (default: the straight line for fixed, q = 0 for periodic)")
 	fs.Var(&pf.params, "param", "set a parameter: `name=value` (every element of an array) or k[2]=value; repeatable")
@@ -102,13 +105,45 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 		pr.BC = lagrt.Fixed
 	case "periodic":
 		pr.BC = lagrt.Periodic
+	case "initial":
+		pr.BC = lagrt.Initial
 	default:
-		return nil, false, usageError{fmt.Sprintf("--bc=%q: want fixed or periodic", pf.bc)}
+		return nil, false, usageError{fmt.Sprintf("--bc=%q: want fixed, periodic or initial", pf.bc)}
 	}
 	if err := pf.check(); err != nil {
 		return nil, false, err
 	}
-	if pr.BC == lagrt.Fixed {
+	if pr.BC != lagrt.Initial && (pf.v0 != "" || pf.p0 != "") {
+		return nil, false, fmt.Errorf("--v0 and --p0 are for initial conditions (--bc=initial); %s conditions take none", pr.BC)
+	}
+	switch pr.BC {
+	case lagrt.Initial:
+		coords := strings.Join(info.Coords, ",")
+		switch {
+		case pf.qT != "":
+			return nil, false, fmt.Errorf("--qT is for fixed boundary conditions: an initial-value problem is given q(0) with --q0 and the velocity (--v0) or momentum (--p0) at t = 0, and integrated forward to T")
+		case pf.q0 == "":
+			return nil, false, fmt.Errorf("initial conditions need --q0 and one of --v0 or --p0 (%s each: %s)", plural(info.N(), "value"), coords)
+		case pf.v0 != "" && pf.p0 != "":
+			return nil, false, fmt.Errorf("initial conditions take one of --v0 (velocities) or --p0 (momenta), not both")
+		case pf.v0 == "" && pf.p0 == "":
+			return nil, false, fmt.Errorf("initial conditions need --v0 (velocities) or --p0 (momenta) with --q0 (%s each: %s)", plural(info.N(), "value"), coords)
+		}
+		if len(pf.guess) > 0 {
+			return nil, false, fmt.Errorf("--guess is for boundary-value problems: an initial-value problem is integrated forward step by step from --q0 and needs no guess")
+		}
+		if pr.Q0, err = parseVector("q0", pf.q0, info.Coords); err != nil {
+			return nil, false, err
+		}
+		if pf.v0 != "" {
+			pr.V0, err = parseVector("v0", pf.v0, info.Coords)
+		} else {
+			pr.P0, err = parseVector("p0", pf.p0, info.Coords)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	case lagrt.Fixed:
 		if pf.q0 == "" || pf.qT == "" {
 			return nil, false, fmt.Errorf("fixed boundary conditions need --q0 and --qT (%s each: %s)",
 				plural(info.N(), "value"), strings.Join(info.Coords, ","))
@@ -119,8 +154,10 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 		if pr.QT, err = parseVector("qT", pf.qT, info.Coords); err != nil {
 			return nil, false, err
 		}
-	} else if pf.q0 != "" || pf.qT != "" {
-		return nil, false, fmt.Errorf("--q0 and --qT are for fixed boundary conditions; periodic problems have none")
+	default:
+		if pf.q0 != "" || pf.qT != "" {
+			return nil, false, fmt.Errorf("--q0 and --qT are for fixed boundary conditions; periodic problems have none")
+		}
 	}
 	if len(pf.guess) > 0 {
 		exprs := make([]string, info.N())

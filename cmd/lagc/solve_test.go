@@ -104,7 +104,7 @@ func TestSolveErrors(t *testing.T) {
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--param=k=x"}, `"x" is not a number`, 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--target=z=t"}, `unknown target "z"`, 1},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--target=y=q*t"}, `--target=y:1:1: q is a model variable`, 1},
-		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--bc=loop"}, `want fixed or periodic`, 2},
+		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--bc=loop"}, `want fixed, periodic or initial`, 2},
 		{[]string{"solve", "../../testdata/harmonic.lag", "--T=1", "--q0=0", "--qT=1", "--format=xml"}, `want json or csv`, 2},
 		// The discrete oscillator (ω = 2, N = 100) has a conjugate point at
 		// Ω T = π, that is T = (2N/ω) tan(π/2N).

@@ -37,6 +37,12 @@ Equilibrium Propagation (centered by default: a free solve and two gently
 nudged ones per sample), the one-sided estimator (ep) or the adjoint method.
 Samples are solved in parallel; results do not depend on --workers.
 
+Samples with "bc": "initial" (q0 with v0 or p0) are integrated forward and
+take the Hamiltonian echo where EP was asked for: centered (the default)
+and echo mean centered EP for fixed and periodic samples and the centered
+echo for initial ones; ep and echo1 mean the one-sided estimator of each;
+adjoint and fd apply to every sample. A dataset may mix the three kinds.
+
 Without FILE it trains the embedded demo: a driven chain of three Duffing
 oscillators with periodic boundary conditions whose stiffnesses and
 couplings learn to reproduce the waveforms of a teacher network, on %d
@@ -71,7 +77,7 @@ func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	fs.Float64Var(&o.lr, "lr", 0, fmt.Sprintf("learning rate, positive (default %g for adam, %g for sgd)", adamLR, sgdLR))
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&o.momentum, "momentum", sgdMomentum, "momentum of sgd, in [0, 1)")
-	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly)")
+	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly); echo and echo1 mean centered and ep, which initial-value samples run as the echo")
 	fs.Float64Var(&o.beta, "beta", 0, "nudging strength β of EP, positive (default: chosen from the problem's scale per sample)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines; 0 means GOMAXPROCS")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
@@ -202,8 +208,8 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	if o.epochs == 0 {
 		what = "no epochs (evaluating the loss only)"
 	}
-	fmt.Fprintf(prog.w, "training %s: %s, %s, %s gradients, %s, %s\n",
-		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), method, optim.Name(), what)
+	fmt.Fprintf(prog.w, "training %s: %s, %s, %s, %s, %s\n",
+		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), methodsUsed(data, method), optim.Name(), what)
 	initial := append([]float64(nil), theta...)
 	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
 		Method:      method,
@@ -275,6 +281,41 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	return nil
 }
 
+// methodsUsed describes the gradient estimators that method means for the
+// samples of data (lagrt.MethodFor): "centered gradients", or for a mixed
+// dataset "centered gradients (echo for 3 initial-value samples)".
+func methodsUsed(data *lagrt.Dataset, method lagrt.Method) string {
+	counts := map[lagrt.Method]int{}
+	for i := range data.Samples {
+		bc := data.BC
+		if b := data.Samples[i].BC; b != nil {
+			bc = *b
+		}
+		counts[lagrt.MethodFor(method, bc)]++
+	}
+	// The top-level condition's method, unless every sample overrides
+	// it, in which case the one method they all use.
+	main := lagrt.MethodFor(method, data.BC)
+	for m := lagrt.EPCentered; counts[main] == 0 && m <= lagrt.Echo; m++ {
+		main = m
+	}
+	s := main.String() + " gradients"
+	var other []string
+	for m := lagrt.EPCentered; m <= lagrt.Echo; m++ {
+		if n := counts[m]; m != main && n > 0 {
+			kind := "boundary-value"
+			if m == lagrt.Echo || m == lagrt.EchoOneSided {
+				kind = "initial-value"
+			}
+			other = append(other, fmt.Sprintf("%s for %s", m, plural(n, kind+" sample")))
+		}
+	}
+	if len(other) > 0 {
+		s += " (" + strings.Join(other, ", ") + ")"
+	}
+	return s
+}
+
 // checkOutputs checks --out, --history and --plot before training.
 func (o *trainOpts) checkOutputs(pos []string) error {
 	inputs := append([]string{o.data, o.init}, pos...)
@@ -333,7 +374,14 @@ func trainFailure(c *cli, o *trainOpts, res *lagrt.TrainResult, saved bool, err 
 	var se *lagrt.SampleError
 	isSample := errors.As(err, &se)
 	var hint string
+	var step *lagrt.StepError
 	switch {
+	case errors.As(err, &step):
+		hint = fmt.Sprintf("the initial-value run failed at step %d of %d (t = %g) after %s: try more \"steps\" for the sample or other initial conditions",
+			step.Step, step.N, step.T, plural(res.Steps, "training step"))
+		if res.Steps > 0 {
+			hint += fmt.Sprintf(", or a smaller --lr (here %g)", o.lr)
+		}
 	case res.Steps == 0 && isSample:
 		hint = "the sample fails at the initial parameters, before any step: check its data, give it a \"guess\", " +
 			"or start from other parameters (--init, --param)"
