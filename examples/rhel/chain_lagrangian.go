@@ -174,41 +174,51 @@ func chainInit() {
 func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	if len(p.Q) != 6 || len(p.V) != 6 || len(p.Theta) != 13 || len(p.Y) < 6 {
 		lagrt.BadPoint(Chain{}.Info(), p)
+		return
 	}
-	lvl := lagrt.LevelOf(w)
-	clear(out.Cv)
-	clear(out.Cth)
-	if lvl >= 3 {
-		clear(out.Lvt)
+	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0 // everything
+	pq := (*[6]float64)(p.Q)
+	pv := (*[6]float64)(p.V)
+	pth := (*[13]float64)(p.Theta)
+	py := (*[6]float64)(p.Y)
+	lq := (*[6]float64)(out.Lq)
+	lv := (*[6]float64)(out.Lv)
+	lth := (*[13]float64)(out.Lth)
+	cq := (*[6]float64)(out.Cq)
+	*(*[6]float64)(out.Cv) = [6]float64{}
+	*(*[13]float64)(out.Cth) = [13]float64{}
+	if l3 {
+		*(*[6]float64)(out.Lvt) = [6]float64{}
 	}
 
 	// Term 1 of the Lagrangian.
 	{
-		th0 := p.Theta[0]   // m[0]
-		v0 := p.V[0]        // dot(x[0])
-		th1 := p.Theta[1]   // m[1]
-		v1 := p.V[1]        // dot(x[1])
-		th2 := p.Theta[2]   // m[2]
-		v2 := p.V[2]        // dot(x[2])
-		th3 := p.Theta[3]   // m[3]
-		v3 := p.V[3]        // dot(x[3])
-		th4 := p.Theta[4]   // m[4]
-		v4 := p.V[4]        // dot(x[4])
-		th5 := p.Theta[5]   // m[5]
-		v5 := p.V[5]        // dot(x[5])
-		q0 := p.Q[0]        // x[0]
-		th6 := p.Theta[6]   // k[0]
-		th7 := p.Theta[7]   // k[1]
-		q1 := p.Q[1]        // x[1]
-		th8 := p.Theta[8]   // k[2]
-		q2 := p.Q[2]        // x[2]
-		th9 := p.Theta[9]   // k[3]
-		q3 := p.Q[3]        // x[3]
-		th10 := p.Theta[10] // k[4]
-		q4 := p.Q[4]        // x[4]
-		th11 := p.Theta[11] // k[5]
-		q5 := p.Q[5]        // x[5]
-		th12 := p.Theta[12] // k[6]
+		th0 := pth[0]   // m[0]
+		v0 := pv[0]     // dot(x[0])
+		th1 := pth[1]   // m[1]
+		v1 := pv[1]     // dot(x[1])
+		th2 := pth[2]   // m[2]
+		v2 := pv[2]     // dot(x[2])
+		th3 := pth[3]   // m[3]
+		v3 := pv[3]     // dot(x[3])
+		th4 := pth[4]   // m[4]
+		v4 := pv[4]     // dot(x[4])
+		th5 := pth[5]   // m[5]
+		v5 := pv[5]     // dot(x[5])
+		q0 := pq[0]     // x[0]
+		th6 := pth[6]   // k[0]
+		th7 := pth[7]   // k[1]
+		q1 := pq[1]     // x[1]
+		th8 := pth[8]   // k[2]
+		q2 := pq[2]     // x[2]
+		th9 := pth[9]   // k[3]
+		q3 := pq[3]     // x[3]
+		th10 := pth[10] // k[4]
+		q4 := pq[4]     // x[4]
+		th11 := pth[11] // k[5]
+		q5 := pq[5]     // x[5]
+		th12 := pth[12] // k[6]
 		x0 := v0 * v0
 		x1 := v1 * v1
 		x2 := v2 * v2
@@ -233,97 +243,101 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		x21 := x20 * x20
 		x22 := q5 * q5
 		out.L = 0.5*th0*x0 + 0.5*th1*x1 + 0.5*th2*x2 + 0.5*th3*x3 + 0.5*th4*x4 + 0.5*th5*x5 - 0.5*x6*th6 - 0.5*th7*x9 - 0.5*th8*x12 - 0.5*th9*x15 - 0.5*th10*x18 - 0.5*th11*x21 - 0.5*x22*th12
-		out.Lq[0] = -q0*th6 - th7*x8
-		out.Lq[1] = th7*x8 - th8*x11
-		out.Lq[2] = th8*x11 - th9*x14
-		out.Lq[3] = th9*x14 - th10*x17
-		out.Lq[4] = th10*x17 - th11*x20
-		out.Lq[5] = th11*x20 - q5*th12
-		out.Lv[0] = th0 * v0
-		out.Lv[1] = th1 * v1
-		out.Lv[2] = th2 * v2
-		out.Lv[3] = th3 * v3
-		out.Lv[4] = th4 * v4
-		out.Lv[5] = th5 * v5
-		out.Lth[0] = 0.5 * x0
-		out.Lth[1] = 0.5 * x1
-		out.Lth[2] = 0.5 * x2
-		out.Lth[3] = 0.5 * x3
-		out.Lth[4] = 0.5 * x4
-		out.Lth[5] = 0.5 * x5
-		out.Lth[6] = -0.5 * x6
-		out.Lth[7] = -0.5 * x9
-		out.Lth[8] = -0.5 * x12
-		out.Lth[9] = -0.5 * x15
-		out.Lth[10] = -0.5 * x18
-		out.Lth[11] = -0.5 * x21
-		out.Lth[12] = -0.5 * x22
-		if lvl >= 2 {
+		lq[0] = -q0*th6 - th7*x8
+		lq[1] = th7*x8 - th8*x11
+		lq[2] = th8*x11 - th9*x14
+		lq[3] = th9*x14 - th10*x17
+		lq[4] = th10*x17 - th11*x20
+		lq[5] = th11*x20 - q5*th12
+		lv[0] = th0 * v0
+		lv[1] = th1 * v1
+		lv[2] = th2 * v2
+		lv[3] = th3 * v3
+		lv[4] = th4 * v4
+		lv[5] = th5 * v5
+		lth[0] = 0.5 * x0
+		lth[1] = 0.5 * x1
+		lth[2] = 0.5 * x2
+		lth[3] = 0.5 * x3
+		lth[4] = 0.5 * x4
+		lth[5] = 0.5 * x5
+		lth[6] = -0.5 * x6
+		lth[7] = -0.5 * x9
+		lth[8] = -0.5 * x12
+		lth[9] = -0.5 * x15
+		lth[10] = -0.5 * x18
+		lth[11] = -0.5 * x21
+		lth[12] = -0.5 * x22
+		if l2 {
+			lqq := (*[16]float64)(out.Lqq)
+			lvv := (*[6]float64)(out.Lvv)
 			x23 := -th7
 			x24 := -th8
 			x25 := -th9
 			x26 := -th10
 			x27 := -th11
-			out.Lqq[0] = -th6 + x23
-			out.Lqq[1] = th7
-			out.Lqq[2] = th7
-			out.Lqq[3] = x23 + x24
-			out.Lqq[4] = th8
-			out.Lqq[5] = th8
-			out.Lqq[6] = x24 + x25
-			out.Lqq[7] = th9
-			out.Lqq[8] = th9
-			out.Lqq[9] = x25 + x26
-			out.Lqq[10] = th10
-			out.Lqq[11] = th10
-			out.Lqq[12] = x26 + x27
-			out.Lqq[13] = th11
-			out.Lqq[14] = th11
-			out.Lqq[15] = x27 - th12
-			out.Lvv[0] = th0
-			out.Lvv[1] = th1
-			out.Lvv[2] = th2
-			out.Lvv[3] = th3
-			out.Lvv[4] = th4
-			out.Lvv[5] = th5
-			if lvl >= 3 {
+			lqq[0] = -th6 + x23
+			lqq[1] = th7
+			lqq[2] = th7
+			lqq[3] = x23 + x24
+			lqq[4] = th8
+			lqq[5] = th8
+			lqq[6] = x24 + x25
+			lqq[7] = th9
+			lqq[8] = th9
+			lqq[9] = x25 + x26
+			lqq[10] = th10
+			lqq[11] = th10
+			lqq[12] = x26 + x27
+			lqq[13] = th11
+			lqq[14] = th11
+			lqq[15] = x27 - th12
+			lvv[0] = th0
+			lvv[1] = th1
+			lvv[2] = th2
+			lvv[3] = th3
+			lvv[4] = th4
+			lvv[5] = th5
+			if l3 {
+				lthq := (*[12]float64)(out.Lthq)
+				lthv := (*[6]float64)(out.Lthv)
 				x28 := -q0
-				out.Lthq[0] = x28
-				out.Lthq[1] = x28 + q1
-				out.Lthq[2] = x8
-				out.Lthq[3] = x7 + q2
-				out.Lthq[4] = x11
-				out.Lthq[5] = x10 + q3
-				out.Lthq[6] = x14
-				out.Lthq[7] = x13 + q4
-				out.Lthq[8] = x17
-				out.Lthq[9] = x16 + q5
-				out.Lthq[10] = x20
-				out.Lthq[11] = x19
-				out.Lthv[0] = v0
-				out.Lthv[1] = v1
-				out.Lthv[2] = v2
-				out.Lthv[3] = v3
-				out.Lthv[4] = v4
-				out.Lthv[5] = v5
+				lthq[0] = x28
+				lthq[1] = x28 + q1
+				lthq[2] = x8
+				lthq[3] = x7 + q2
+				lthq[4] = x11
+				lthq[5] = x10 + q3
+				lthq[6] = x14
+				lthq[7] = x13 + q4
+				lthq[8] = x17
+				lthq[9] = x16 + q5
+				lthq[10] = x20
+				lthq[11] = x19
+				lthv[0] = v0
+				lthv[1] = v1
+				lthv[2] = v2
+				lthv[3] = v3
+				lthv[4] = v4
+				lthv[5] = v5
 			}
 		}
 	}
 
 	// Term 2 of the cost.
 	{
-		q0 := p.Q[0] // x[0]
-		y0 := p.Y[0] // y[0]
-		q1 := p.Q[1] // x[1]
-		y1 := p.Y[1] // y[1]
-		q2 := p.Q[2] // x[2]
-		y2 := p.Y[2] // y[2]
-		q3 := p.Q[3] // x[3]
-		y3 := p.Y[3] // y[3]
-		q4 := p.Q[4] // x[4]
-		y4 := p.Y[4] // y[4]
-		q5 := p.Q[5] // x[5]
-		y5 := p.Y[5] // y[5]
+		q0 := pq[0] // x[0]
+		y0 := py[0] // y[0]
+		q1 := pq[1] // x[1]
+		y1 := py[1] // y[1]
+		q2 := pq[2] // x[2]
+		y2 := py[2] // y[2]
+		q3 := pq[3] // x[3]
+		y3 := py[3] // y[3]
+		q4 := pq[4] // x[4]
+		y4 := py[4] // y[4]
+		q5 := pq[5] // x[5]
+		y5 := py[5] // y[5]
 		x0 := q0 - y0
 		x1 := q1 - y1
 		x2 := q2 - y2
@@ -331,19 +345,20 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		x4 := q4 - y4
 		x5 := q5 - y5
 		out.C = 0.5*(x0*x0) + 0.5*(x1*x1) + 0.5*(x2*x2) + 0.5*(x3*x3) + 0.5*(x4*x4) + 0.5*(x5*x5)
-		out.Cq[0] = x0
-		out.Cq[1] = x1
-		out.Cq[2] = x2
-		out.Cq[3] = x3
-		out.Cq[4] = x4
-		out.Cq[5] = x5
-		if lvl >= 2 {
-			out.Cqq[0] = 1
-			out.Cqq[1] = 1
-			out.Cqq[2] = 1
-			out.Cqq[3] = 1
-			out.Cqq[4] = 1
-			out.Cqq[5] = 1
+		cq[0] = x0
+		cq[1] = x1
+		cq[2] = x2
+		cq[3] = x3
+		cq[4] = x4
+		cq[5] = x5
+		if l2 {
+			cqq := (*[6]float64)(out.Cqq)
+			cqq[0] = 1
+			cqq[1] = 1
+			cqq[2] = 1
+			cqq[3] = 1
+			cqq[4] = 1
+			cqq[5] = 1
 		}
 	}
 }
