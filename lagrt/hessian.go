@@ -14,6 +14,7 @@ type hessian struct {
 	rowPtr []int32 // n+1
 	col    []int32 // nnz, increasing within each row
 	dpos   []int32 // n: position of (i, i)
+	full   bool    // the pattern is dense: blocks are row-major n×n matrices
 
 	// idx[q][e] is the position of entry e of quantity q's pattern, and
 	// tidx[q][e] that of its transpose (for Lqv and Cqv).
@@ -54,6 +55,7 @@ func (hs *hessian) setPattern(n int, pats *[NumQuantities]*Pattern) {
 		hs.rowPtr[i+1] = int32(len(hs.col))
 	}
 	hs.nnz = len(hs.col)
+	hs.full = hs.nnz == n*n
 	find := func(i, j int32) int32 {
 		lo, hi := hs.rowPtr[i], hs.rowPtr[i+1]
 		k, _ := slices.BinarySearch(hs.col[lo:hi], j)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"runtime"
 	"strings"
 	"testing"
@@ -233,4 +235,33 @@ func TestRoundoffResidual(t *testing.T) {
 	if _, err := lagrt.Solve(pr, &lagrt.Options{NoContinuation: true}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestDebugNet(t *testing.T) {
+	if os.Getenv("LAGRT_DEBUGLIN") == "" {
+		t.Skip()
+	}
+	n, _ := strconv.Atoi(os.Getenv("NETN"))
+	m := lagrt.LinearKrylov
+	if os.Getenv("NETM") == "reuse" {
+		m = lagrt.LinearBlockReuse
+	}
+	pr := networkProblem(n, 64, lagrt.Periodic)
+	opt := &lagrt.Options{NoErrorEstimate: true, Linear: m}
+	var s lagrt.Solver
+	var g lagrt.Gradient
+	if err := s.Gradient(&g, pr, lagrt.EPCentered, opt); err != nil {
+		t.Fatal(err)
+	}
+	println("beta", g.Beta, "rcond", g.Free.RCond)
+	var ga lagrt.Gradient
+	if err := s.Gradient(&ga, pr, lagrt.Adjoint, opt); err != nil {
+		t.Fatal(err)
+	}
+	worst, sc := 0.0, 0.0
+	for i := range g.Grad {
+		worst = max(worst, math.Abs(g.Grad[i]-ga.Grad[i]))
+		sc = max(sc, math.Abs(ga.Grad[i]))
+	}
+	println("ep vs adjoint", worst/sc)
 }
