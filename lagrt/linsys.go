@@ -3,7 +3,6 @@ package lagrt
 import (
 	"fmt"
 	"math"
-	"os"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -20,19 +19,26 @@ import (
 //
 //   - LinearBand for n ≤ 8: the scalar band LU, whose dense blocks are
 //     tiny; it is the fastest for small n, and the reference method;
-//   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32, and
-//     LinearBlockReuse for n ≥ 48 when d ≥ 0.1: dense blocks, for which
-//     a factorisation costs O(N·n³) while a sweep and a solve cost
-//     O(N·n²);
+//   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32: dense blocks,
+//     factored at every Newton iteration;
+//   - LinearKrylov for n ≥ 48 when d ≥ 0.1, giving way to
+//     LinearBlockReuse for the rest of the solve (and the gradients that
+//     reuse it) as soon as one GMRES solve needs more than krylovBudget
+//     = 80 iterations: a factorisation of dense blocks costs 22.7·N·n³
+//     flops (periodic), about as much as a few hundred GMRES iterations,
+//     each O(N·n²);
 //   - LinearKrylov otherwise (sparse coupling, n > 32 and d < 0.1): its
 //     cost is O(nnz·N) per GMRES iteration, against the fill of n·N (a
 //     chain: bandwidth n in time-major order, min(n, N) at best) of any
-//     direct method on the space-time grid.
+//     direct method on the space-time grid. It has no fallback: a direct
+//     method on dense blocks would be prohibitive at such n.
 //
-// Measured on the 2-core test machine (see bench_test.go): the dense
-// block factorisation reaches the rate of gonum's Dgemm; a chain of 4,096
-// sites over 128 steps converges in a few GMRES iterations per Newton
-// step.
+// Measured on the 2-core test machine (BenchmarkNetworkLinear, the
+// all-to-all network of n = 256 Duffing oscillators, periodic over 64
+// steps, loaded machine): LinearKrylov 1.5 s and 62 GMRES iterations per
+// free solve, LinearBlockReuse 6.1 s (one factorisation, 27 iterations),
+// LinearBlock 23 s (five factorisations). A chain of 4,096 sites over
+// 128 steps converges in a few GMRES iterations per Newton step.
 type LinearSolver int
 
 const (
@@ -72,8 +78,6 @@ func (l LinearSolver) String() string {
 	return fmt.Sprintf("LinearSolver(%d)", int(l))
 }
 
-var debugLin = os.Getenv("LAGRT_DEBUGLIN") != ""
-
 // Tuning of the linear solvers.
 const (
 	linTol        = 1e-11 // relative residual of GMRES solves
@@ -91,7 +95,10 @@ type linear struct {
 	kind    LinearSolver
 	bnd     band
 	blk     blockLU
-	sites   []band // LinearKrylov: one scalar time problem per coordinate
+	sites   []band    // LinearKrylov: one scalar time problem per coordinate
+	scatD   []scatter // LinearBand: assembly from hs.diag
+	scatO   []scatter // LinearBand: assembly from hs.off
+	scatKey scatterKey
 	gm      gmres
 	sp      splitter
 	mj      mulHJob
@@ -141,6 +148,10 @@ func (s *Solver) sizeLinear(bw int) {
 	switch l.kind {
 	case LinearBand:
 		l.bnd.resize(s.n, s.nb, bw)
+		if k := (scatterKey{s.n, s.N, s.bc, s.hs.gen}); k != l.scatKey || l.scatD == nil {
+			s.bandScatter()
+			l.scatKey = k
+		}
 	case LinearBlock, LinearBlockReuse:
 		l.blk.resize(s.n, s.nb, bw)
 	case LinearKrylov:
@@ -158,14 +169,70 @@ func (s *Solver) sizeLinear(bw int) {
 	}
 }
 
+// scatter is one entry of the assembly of the band matrix: a[dst] +=
+// src's value.
+type scatter struct{ src, dst int32 }
+
+// scatterKey identifies the shape that scatD and scatO were built for.
+type scatterKey struct {
+	n, N int
+	bc   BC
+	gen  int // of the union pattern
+}
+
+// bandScatter lists, in the order of the blocks (each unknown's row: its
+// diagonal block, then its neighbours'), where every Hessian block entry
+// goes in the band matrix, so that assembling it is one pass over the
+// blocks' values.
+func (s *Solver) bandScatter() {
+	l, hs := &s.lin, &s.hs
+	n := s.n
+	b := &l.bnd
+	l.scatD, l.scatO = l.scatD[:0], l.scatO[:0]
+	for pos := range s.pos2grid {
+		for _, q := range s.neighbours(pos) {
+			isDiag, base, tr, ok := s.blockAt(pos, q)
+			if !ok {
+				continue
+			}
+			list := &l.scatO
+			if isDiag {
+				list = &l.scatD
+			}
+			for i := range n {
+				for p := hs.rowPtr[i]; p < hs.rowPtr[i+1]; p++ {
+					r, c := pos*n+i, q*n+int(hs.col[p])
+					if tr {
+						r, c = pos*n+int(hs.col[p]), q*n+i
+					}
+					*list = append(*list, scatter{int32(base + int(p)), int32(b.roff[r] + c)})
+				}
+			}
+		}
+	}
+}
+
 // blockOf returns the Hessian block at unknown positions (i, j): its
 // values in pattern order and whether it is the transpose of a stored
 // block; ok is false for a zero block.
 func (s *Solver) blockOf(i, j int) (vals []float64, tr, ok bool) {
+	isDiag, base, tr, ok := s.blockAt(i, j)
+	switch {
+	case !ok:
+		return nil, false, false
+	case isDiag:
+		return s.hs.diag[base : base+s.hs.nnz], false, true
+	}
+	return s.hs.off[base : base+s.hs.nnz], tr, true
+}
+
+// blockAt locates the block of blockOf: at offset base of hs.diag or
+// (isDiag false) hs.off.
+func (s *Solver) blockAt(i, j int) (isDiag bool, base int, tr, ok bool) {
 	nnz := s.hs.nnz
 	gi, gj := s.pos2grid[i], s.pos2grid[j]
 	if i == j {
-		return s.hs.diag[gi*nnz : (gi+1)*nnz], false, true
+		return true, gi * nnz, false, true
 	}
 	next := func(g int) int {
 		if s.bc == Periodic && g == s.N-1 {
@@ -175,11 +242,11 @@ func (s *Solver) blockOf(i, j int) (vals []float64, tr, ok bool) {
 	}
 	switch {
 	case next(gi) == gj:
-		return s.hs.off[gi*nnz : (gi+1)*nnz], false, true
+		return false, gi * nnz, false, true
 	case next(gj) == gi:
-		return s.hs.off[gj*nnz : (gj+1)*nnz], true, true
+		return false, gj * nnz, true, true
 	}
-	return nil, false, false
+	return false, 0, false, false
 }
 
 // mulH sets dst = H·src in unknown order. Each block row is computed on
@@ -261,12 +328,12 @@ func (s *Solver) factorLin() (pmin, pmax float64) {
 	case LinearBand:
 		b := &l.bnd
 		b.zero()
-		for pos := range s.pos2grid {
-			for _, q := range s.neighbours(pos) {
-				if vals, tr, ok := s.blockOf(pos, q); ok {
-					b.addSparse(pos, q, &s.hs, vals, tr)
-				}
-			}
+		diag, off := s.hs.diag, s.hs.off
+		for _, e := range l.scatD {
+			b.a[e.dst] += diag[e.src]
+		}
+		for _, e := range l.scatO {
+			b.a[e.dst] += off[e.src]
 		}
 		l.factors++
 		return b.factor()
@@ -416,9 +483,6 @@ func (s *Solver) solveLinTol(x []float64, tol float64) {
 		}
 		copy(l.xb, x)
 		its, ok := l.gm.solve(x, s.mulH, l.blk.solve, tol, s.reuseIters())
-		if debugLin {
-			println("reuse solve", its, tol)
-		}
 		l.krylov += its
 		if ok {
 			return
@@ -433,9 +497,6 @@ func (s *Solver) solveLinTol(x []float64, tol float64) {
 			maxIt = krylovBudget
 		}
 		its, ok := l.gm.solve(x, s.mulH, s.precSites, tol, maxIt)
-		if debugLin {
-			println("krylov solve", its, tol)
-		}
 		l.krylov += its
 		if ok {
 			return

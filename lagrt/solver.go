@@ -549,9 +549,6 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 			return it, s.lin.linErr
 		}
 		dn := normInf(s.rhs)
-		if debugLin {
-			println("newton", it, dn, scale)
-		}
 		if math.IsNaN(dn) || math.IsInf(dn, 0) {
 			return it, fmt.Errorf("%w: Newton correction at iteration %d", ErrNaN, it)
 		}
@@ -703,9 +700,6 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 			return it, s.lin.linErr
 		}
 		dn := normInf(s.rhs)
-		if debugLin {
-			println("chord", it, dn, s.dispFrom(s.qfree))
-		}
 		if s.converged(dn, scale, s.qfree) {
 			s.lastCorr = dn
 			return it, nil
