@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/lagc/lagc/lagrt"
@@ -47,13 +48,28 @@ func benchSolveOpt(b *testing.B, pr *lagrt.Problem, opt *lagrt.Options) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for range b.N {
 		if err := s.Solve(&sol, pr, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-c0)/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(sol.Iterations), "iters")
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1e9/float64(pr.N*max(sol.Iterations, 1)), "ns/step·iter")
+	reportLin(b, &s)
+}
+
+// reportLin reports the linear solver's work in the last operation:
+// factorisations and GMRES iterations (counts that do not depend on the
+// machine's load).
+func reportLin(b *testing.B, s *lagrt.Solver) {
+	kind, fac, its, _ := s.LinStats()
+	if kind == lagrt.LinearBand {
+		return
+	}
+	b.ReportMetric(float64(fac), "factors")
+	b.ReportMetric(float64(its), "gmres-its")
 }
 
 func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
@@ -64,13 +80,16 @@ func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for range b.N {
 		if err := s.Gradient(&g, pr, m, noEst); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-c0)/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(g.Iterations), "iters")
 	b.ReportMetric(float64(g.Solves), "solves")
+	reportLin(b, &s)
 }
 
 // Free solve time against the number of steps (pendulum, n = 1; fixed ends
@@ -151,6 +170,28 @@ type countModel struct {
 func (c *countModel) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	c.n.Add(1)
 	c.Model.Eval(w, p, out)
+}
+
+// cpuTime returns the process's user and system CPU time in seconds: on
+// a loaded machine a steadier measure of work than the elapsed time.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) * 1e-9
+}
+
+// The linear solvers on the network, periodic over 64 steps.
+func BenchmarkNetworkLinear(b *testing.B) {
+	for _, n := range []int{64, 256} {
+		pr := networkProblem(n, 64, lagrt.Periodic)
+		for _, m := range []lagrt.LinearSolver{lagrt.LinearBlock, lagrt.LinearBlockReuse, lagrt.LinearKrylov} {
+			b.Run(fmt.Sprintf("n=%d/%v", n, m), func(b *testing.B) {
+				benchSolveOpt(b, pr, &lagrt.Options{NoErrorEstimate: true, Linear: m})
+			})
+		}
+	}
 }
 
 // Issue 7's table: the all-to-all network, n = 256 (65,792 parameters),

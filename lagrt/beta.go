@@ -51,10 +51,15 @@ func (s *Solver) trajScale(q []float64) float64 {
 // the trajectory by at most BetaDispFraction of its excursion, both to
 // first order in β, with λ = H⁻¹∇_q C_d from one back-substitution. It
 // returns DefaultBeta when neither bound applies (∇_q C_d = 0, or a zero
-// cost on a trajectory at rest). It overwrites s.rhs.
+// cost on a trajectory at rest). It overwrites s.rhs and keeps −λ in
+// s.lamNeg for the nudged solves.
 func (s *Solver) autoBeta() float64 {
 	s.gather(s.gCfree, nil, 0)
 	s.solveLin(s.rhs) // −λ in unknown order
+	if s.lin.linErr == nil {
+		copy(s.lamNeg, s.rhs)
+		s.lamOK = true
+	}
 	n := s.n
 	lamInf, gl := 0.0, 0.0
 	for pos, g := range s.pos2grid {

@@ -32,6 +32,7 @@ type blockLU struct {
 	blk       []float64 // n×n scratch
 	flops     float64   // flops of the last factorisation
 	ok        bool      // holds a factorisation
+	gv        gemvJob   // the split products of solve
 }
 
 func (f *blockLU) resize(n, nb, bw int) {
@@ -160,10 +161,13 @@ func (f *blockLU) factor(get func(i, j int, dst []float64) bool) (pmin, pmax flo
 	return pmin, pmax
 }
 
-// solve overwrites x (nb·n) with A⁻¹x.
+// solve overwrites x (nb·n) with A⁻¹x. The products with the off-diagonal
+// factors, most of the work, are split in two halves of rows (see
+// splitter).
 func (f *blockLU) solve(x []float64) {
 	n, nb, bw := f.n, f.nb, f.bw
 	C := (2*bw + 1) * n
+	gv := &f.gv
 	for k := range nb {
 		rk := min(bw, nb-1-k)
 		seg := x[k*n : (k+1+rk)*n]
@@ -176,8 +180,7 @@ func (f *blockLU) solve(x []float64) {
 		blas64.Trsv(blas.NoTrans, blas64.Triangular{Uplo: blas.Lower, Diag: blas.Unit, N: n, Stride: C, Data: uk},
 			blas64.Vector{N: n, Inc: 1, Data: seg})
 		if rk > 0 {
-			blas64.Gemv(blas.NoTrans, -1, blas64.General{Rows: rk * n, Cols: n, Stride: n, Data: f.l[k*bw*n*n:]},
-				blas64.Vector{N: n, Inc: 1, Data: seg}, 1, blas64.Vector{N: rk * n, Inc: 1, Data: seg[n:]})
+			gv.run(blas64.General{Rows: rk * n, Cols: n, Stride: n, Data: f.l[k*bw*n*n:]}, seg[:n], seg[n:])
 		}
 	}
 	for k := nb - 1; k >= 0; k-- {
@@ -185,10 +188,44 @@ func (f *blockLU) solve(x []float64) {
 		uk := f.u[k*n*C:]
 		xk := x[k*n : (k+1)*n]
 		if ck > 0 {
-			blas64.Gemv(blas.NoTrans, -1, blas64.General{Rows: n, Cols: ck * n, Stride: C, Data: uk[n:]},
-				blas64.Vector{N: ck * n, Inc: 1, Data: x[(k+1)*n:]}, 1, blas64.Vector{N: n, Inc: 1, Data: xk})
+			gv.run(blas64.General{Rows: n, Cols: ck * n, Stride: C, Data: uk[n:]}, x[(k+1)*n:(k+1+ck)*n], xk)
 		}
 		blas64.Trsv(blas.NoTrans, blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: C, Data: uk},
 			blas64.Vector{N: n, Inc: 1, Data: xk})
 	}
+}
+
+// gemvJob computes y −= A·x, split in two halves of the rows of A when A
+// is large enough to pay for the hand-over.
+type gemvJob struct {
+	sp   splitter
+	a    blas64.General
+	x, y []float64
+}
+
+func (j *gemvJob) run(a blas64.General, x, y []float64) {
+	j.a, j.x, j.y = a, x, y
+	if a.Rows < 64 || a.Rows*a.Cols < 1<<15 {
+		j.rows(0, a.Rows)
+		return
+	}
+	j.sp.run(j)
+}
+
+func (j *gemvJob) half(h int) {
+	m := j.a.Rows / 2
+	if h == 0 {
+		j.rows(0, m)
+	} else {
+		j.rows(m, j.a.Rows)
+	}
+}
+
+func (j *gemvJob) rows(r0, r1 int) {
+	if r1 <= r0 {
+		return
+	}
+	a := blas64.General{Rows: r1 - r0, Cols: j.a.Cols, Stride: j.a.Stride, Data: j.a.Data[r0*j.a.Stride:]}
+	blas64.Gemv(blas.NoTrans, -1, a, blas64.Vector{N: len(j.x), Inc: 1, Data: j.x}, 1,
+		blas64.Vector{N: r1 - r0, Inc: 1, Data: j.y[r0:r1]})
 }

@@ -219,8 +219,15 @@ func (s *Solver) nudgeMinus(beta float64) error {
 	if !s.factFree {
 		return s.nudge(-beta)
 	}
-	s.gather(s.gCfree, nil, 0)
-	s.solveLin(s.rhs) // −H⁻¹∇C_d
+	if s.lamOK {
+		copy(s.rhs, s.lamNeg)
+	} else {
+		s.gather(s.gCfree, nil, 0)
+		s.solveLin(s.rhs) // −H⁻¹∇C_d
+		if s.lin.linErr != nil {
+			return s.lin.linErr
+		}
+	}
 	copy(s.qt, s.q)
 	s.step(s.qt, s.qt, -2*beta)
 	it, err := s.chord(-beta, s.qt)

@@ -14,6 +14,8 @@ type hessian struct {
 	rowPtr []int32 // n+1
 	col    []int32 // nnz, increasing within each row
 	dpos   []int32 // n: position of (i, i)
+	full   bool    // the pattern is dense: blocks are row-major n×n matrices
+	gen    int     // incremented by setPattern
 
 	// idx[q][e] is the position of entry e of quantity q's pattern, and
 	// tidx[q][e] that of its transpose (for Lqv and Cqv).
@@ -31,6 +33,7 @@ type hessian struct {
 // from pats and the scatter maps. It is called when the model changes.
 func (hs *hessian) setPattern(n int, pats *[NumQuantities]*Pattern) {
 	hs.n = n
+	hs.gen++
 	hs.lvvPat = pats[QLvv]
 	rows := make([][]int32, n)
 	add := func(i, j int32) { rows[i] = append(rows[i], j) }
@@ -54,6 +57,7 @@ func (hs *hessian) setPattern(n int, pats *[NumQuantities]*Pattern) {
 		hs.rowPtr[i+1] = int32(len(hs.col))
 	}
 	hs.nnz = len(hs.col)
+	hs.full = hs.nnz == n*n
 	find := func(i, j int32) int32 {
 		lo, hi := hs.rowPtr[i], hs.rowPtr[i+1]
 		k, _ := slices.BinarySearch(hs.col[lo:hi], j)
@@ -92,55 +96,19 @@ func (hs *hessian) addStep(k, k1 int, h, beta float64, o *Out) {
 	da, db := hs.diag[k*nnz:(k+1)*nnz], hs.diag[k1*nnz:(k1+1)*nnz]
 	of := hs.off[k*nnz : (k+1)*nnz]
 	clear(of)
-	for _, c := range [2]struct {
-		q    Quantity
-		vals []float64
-		sc   float64
-	}{{QLqq, o.Lqq, h / 4}, {QCqq, o.Cqq, beta * h / 4}} {
-		if c.sc == 0 {
-			continue
-		}
-		for e, u := range hs.idx[c.q] {
-			a := c.sc * c.vals[e]
-			da[u] += a
-			db[u] += a
-			of[u] += a
-		}
+	// The order of the terms is that of earlier versions, so that the
+	// sums keep their bits.
+	addQQ(da, db, of, hs.idx[QLqq], o.Lqq, h/4)
+	if beta != 0 {
+		addQQ(da, db, of, hs.idx[QCqq], o.Cqq, beta*h/4)
 	}
-	for _, c := range [2]struct {
-		q    Quantity
-		vals []float64
-		sc   float64
-	}{{QLvv, o.Lvv, 1 / h}, {QCvv, o.Cvv, beta / h}} {
-		if c.sc == 0 {
-			continue
-		}
-		for e, u := range hs.idx[c.q] {
-			v := c.sc * c.vals[e]
-			da[u] += v
-			db[u] += v
-			of[u] -= v
-		}
+	addVV(da, db, of, hs.idx[QLvv], o.Lvv, 1/h)
+	if beta != 0 {
+		addVV(da, db, of, hs.idx[QCvv], o.Cvv, beta/h)
 	}
-	for _, c := range [2]struct {
-		q    Quantity
-		vals []float64
-		sc   float64
-	}{{QLqv, o.Lqv, 0.5}, {QCqv, o.Cqv, beta / 2}} {
-		if c.sc == 0 {
-			continue
-		}
-		tx := hs.tidx[c.q]
-		for e, u := range hs.idx[c.q] {
-			b := c.sc * c.vals[e]
-			t := tx[e]
-			da[u] -= b
-			da[t] -= b
-			db[u] += b
-			db[t] += b
-			of[u] += b
-			of[t] -= b
-		}
+	addQV(da, db, of, hs.idx[QLqv], hs.tidx[QLqv], o.Lqv, 0.5)
+	if beta != 0 {
+		addQV(da, db, of, hs.idx[QCqv], hs.tidx[QCqv], o.Cqv, beta/2)
 	}
 	// The kinetic diagonal, for scaling and the check of ∂²L/∂v².
 	n := hs.n
@@ -154,6 +122,46 @@ func (hs *hessian) addStep(k, k1 int, h, beta float64, o *Out) {
 			kb[i] += x / h
 			ks[i] += x / h
 		}
+	}
+}
+
+// addQQ adds the ∂²/∂q̄² term sc·vals of one step: it enters both
+// diagonal blocks and the off-diagonal one with the same sign.
+func addQQ(da, db, of []float64, idx []int32, vals []float64, sc float64) {
+	vals = vals[:len(idx)]
+	for e, u := range idx {
+		a := sc * vals[e]
+		da[u] += a
+		db[u] += a
+		of[u] += a
+	}
+}
+
+// addVV adds the ∂²/∂v² term: +sc·vals on the diagonal blocks, −sc·vals
+// off the diagonal.
+func addVV(da, db, of []float64, idx []int32, vals []float64, sc float64) {
+	vals = vals[:len(idx)]
+	for e, u := range idx {
+		v := sc * vals[e]
+		da[u] += v
+		db[u] += v
+		of[u] -= v
+	}
+}
+
+// addQV adds the mixed ∂²/∂q̄∂v term and its transpose.
+func addQV(da, db, of []float64, idx, tidx []int32, vals []float64, sc float64) {
+	vals = vals[:len(idx)]
+	tidx = tidx[:len(idx)]
+	for e, u := range idx {
+		b := sc * vals[e]
+		t := tidx[e]
+		da[u] -= b
+		da[t] -= b
+		db[u] += b
+		db[t] += b
+		of[u] += b
+		of[t] -= b
 	}
 }
 

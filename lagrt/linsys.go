@@ -3,6 +3,9 @@ package lagrt
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // LinearSolver selects how Newton's linear systems H·δ = −∇S are solved
@@ -16,19 +19,26 @@ import (
 //
 //   - LinearBand for n ≤ 8: the scalar band LU, whose dense blocks are
 //     tiny; it is the fastest for small n, and the reference method;
-//   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32, and
-//     LinearBlockReuse for n ≥ 48 when d ≥ 0.1: dense blocks, for which
-//     a factorisation costs O(N·n³) while a sweep and a solve cost
-//     O(N·n²);
+//   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32: dense blocks,
+//     factored at every Newton iteration;
+//   - LinearKrylov for n ≥ 48 when d ≥ 0.1, giving way to
+//     LinearBlockReuse for the rest of the solve (and the gradients that
+//     reuse it) as soon as one GMRES solve needs more than krylovBudget
+//     = 80 iterations: a factorisation of dense blocks costs 22.7·N·n³
+//     flops (periodic), about as much as a few hundred GMRES iterations,
+//     each O(N·n²);
 //   - LinearKrylov otherwise (sparse coupling, n > 32 and d < 0.1): its
 //     cost is O(nnz·N) per GMRES iteration, against the fill of n·N (a
 //     chain: bandwidth n in time-major order, min(n, N) at best) of any
-//     direct method on the space-time grid.
+//     direct method on the space-time grid. It has no fallback: a direct
+//     method on dense blocks would be prohibitive at such n.
 //
-// Measured on the 2-core test machine (see bench_test.go): the dense
-// block factorisation reaches the rate of gonum's Dgemm; a chain of 4,096
-// sites over 128 steps converges in a few GMRES iterations per Newton
-// step.
+// Measured on the 2-core test machine (BenchmarkNetworkLinear, the
+// all-to-all network of n = 256 Duffing oscillators, periodic over 64
+// steps, loaded machine): LinearKrylov 1.5 s and 62 GMRES iterations per
+// free solve, LinearBlockReuse 6.1 s (one factorisation, 27 iterations),
+// LinearBlock 23 s (five factorisations). A chain of 4,096 sites over
+// 128 steps converges in a few GMRES iterations per Newton step.
 type LinearSolver int
 
 const (
@@ -73,6 +83,10 @@ const (
 	linTol        = 1e-11 // relative residual of GMRES solves
 	krylovRestart = 40
 	krylovMaxIt   = 400
+	// krylovBudget is the number of GMRES iterations of one solve after
+	// which LinearAuto gives up the per-coordinate preconditioner for the
+	// block LU.
+	krylovBudget = 80
 )
 
 // linear is the linear-algebra state of a Solver: the method, its
@@ -81,32 +95,40 @@ type linear struct {
 	kind    LinearSolver
 	bnd     band
 	blk     blockLU
-	sites   []band // LinearKrylov: one scalar time problem per coordinate
+	sites   []band    // LinearKrylov: one scalar time problem per coordinate
+	scatD   []scatter // LinearBand: assembly from hs.diag
+	scatO   []scatter // LinearBand: assembly from hs.off
+	scatKey scatterKey
 	gm      gmres
+	sp      splitter
+	mj      mulHJob
 	stale   bool      // blk factors an older Hessian than the current one
 	xb, tb  []float64 // scratch: saved right-hand side, one coordinate's time vector
 	mt      []float64 // scratch for the matrix-vector product
 	sc      []float64 // √kinetic diagonal per unknown, for the condition estimate
+	bw      int       // block bandwidth of the unknowns' order
+	auto    bool      // LinearKrylov chosen by LinearAuto: falls back to LinearBlockReuse
 	linErr  error     // failure of the last solveLin
 	factors int       // factorisations since setup
 	krylov  int       // GMRES iterations since setup
-	lastIts int       // GMRES iterations of the last LinearBlockReuse solve
 }
 
-// chooseLinear applies the selection rule of LinearSolver.
-func chooseLinear(forced LinearSolver, n int, dens float64) LinearSolver {
+// chooseLinear applies the selection rule of LinearSolver. fallback
+// reports a LinearKrylov choice that gives way to LinearBlockReuse when
+// GMRES needs more than krylovBudget iterations.
+func chooseLinear(forced LinearSolver, n int, dens float64) (kind LinearSolver, fallback bool) {
 	if forced != LinearAuto {
-		return forced
+		return forced, false
 	}
 	switch {
 	case n <= 8:
-		return LinearBand
+		return LinearBand, false
 	case n >= 48 && dens >= 0.1:
-		return LinearBlockReuse
+		return LinearKrylov, true
 	case dens >= 0.1 || n <= 32:
-		return LinearBlock
+		return LinearBlock, false
 	}
-	return LinearKrylov
+	return LinearKrylov, false
 }
 
 // reuseIters is the number of GMRES iterations preconditioned by an old
@@ -116,7 +138,8 @@ func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
 // sizeLinear sizes the linear solver for the current problem.
 func (s *Solver) sizeLinear(bw int) {
 	l := &s.lin
-	l.kind = chooseLinear(s.set.linear, s.n, s.hs.density())
+	l.kind, l.auto = chooseLinear(s.set.linear, s.n, s.hs.density())
+	l.bw = bw
 	M := s.nb * s.n
 	l.xb = grow(l.xb, M)
 	l.mt = grow(l.mt, M)
@@ -125,6 +148,10 @@ func (s *Solver) sizeLinear(bw int) {
 	switch l.kind {
 	case LinearBand:
 		l.bnd.resize(s.n, s.nb, bw)
+		if k := (scatterKey{s.n, s.N, s.bc, s.hs.gen}); k != l.scatKey || l.scatD == nil {
+			s.bandScatter()
+			l.scatKey = k
+		}
 	case LinearBlock, LinearBlockReuse:
 		l.blk.resize(s.n, s.nb, bw)
 	case LinearKrylov:
@@ -142,14 +169,70 @@ func (s *Solver) sizeLinear(bw int) {
 	}
 }
 
+// scatter is one entry of the assembly of the band matrix: a[dst] +=
+// src's value.
+type scatter struct{ src, dst int32 }
+
+// scatterKey identifies the shape that scatD and scatO were built for.
+type scatterKey struct {
+	n, N int
+	bc   BC
+	gen  int // of the union pattern
+}
+
+// bandScatter lists, in the order of the blocks (each unknown's row: its
+// diagonal block, then its neighbours'), where every Hessian block entry
+// goes in the band matrix, so that assembling it is one pass over the
+// blocks' values.
+func (s *Solver) bandScatter() {
+	l, hs := &s.lin, &s.hs
+	n := s.n
+	b := &l.bnd
+	l.scatD, l.scatO = l.scatD[:0], l.scatO[:0]
+	for pos := range s.pos2grid {
+		for _, q := range s.neighbours(pos) {
+			isDiag, base, tr, ok := s.blockAt(pos, q)
+			if !ok {
+				continue
+			}
+			list := &l.scatO
+			if isDiag {
+				list = &l.scatD
+			}
+			for i := range n {
+				for p := hs.rowPtr[i]; p < hs.rowPtr[i+1]; p++ {
+					r, c := pos*n+i, q*n+int(hs.col[p])
+					if tr {
+						r, c = pos*n+int(hs.col[p]), q*n+i
+					}
+					*list = append(*list, scatter{int32(base + int(p)), int32(b.roff[r] + c)})
+				}
+			}
+		}
+	}
+}
+
 // blockOf returns the Hessian block at unknown positions (i, j): its
 // values in pattern order and whether it is the transpose of a stored
 // block; ok is false for a zero block.
 func (s *Solver) blockOf(i, j int) (vals []float64, tr, ok bool) {
+	isDiag, base, tr, ok := s.blockAt(i, j)
+	switch {
+	case !ok:
+		return nil, false, false
+	case isDiag:
+		return s.hs.diag[base : base+s.hs.nnz], false, true
+	}
+	return s.hs.off[base : base+s.hs.nnz], tr, true
+}
+
+// blockAt locates the block of blockOf: at offset base of hs.diag or
+// (isDiag false) hs.off.
+func (s *Solver) blockAt(i, j int) (isDiag bool, base int, tr, ok bool) {
 	nnz := s.hs.nnz
 	gi, gj := s.pos2grid[i], s.pos2grid[j]
 	if i == j {
-		return s.hs.diag[gi*nnz : (gi+1)*nnz], false, true
+		return true, gi * nnz, false, true
 	}
 	next := func(g int) int {
 		if s.bc == Periodic && g == s.N-1 {
@@ -159,28 +242,79 @@ func (s *Solver) blockOf(i, j int) (vals []float64, tr, ok bool) {
 	}
 	switch {
 	case next(gi) == gj:
-		return s.hs.off[gi*nnz : (gi+1)*nnz], false, true
+		return false, gi * nnz, false, true
 	case next(gj) == gi:
-		return s.hs.off[gj*nnz : (gj+1)*nnz], true, true
+		return false, gj * nnz, true, true
 	}
-	return nil, false, false
+	return false, 0, false, false
 }
 
-// mulH sets dst = H·src in unknown order.
+// mulH sets dst = H·src in unknown order. Each block row is computed on
+// its own (the diagonal block, then the step to the next grid row, then
+// the step from the previous one), with BLAS Dgemv when the union pattern
+// is dense; large products are split in two halves of block rows (see
+// splitter), which gives the same bits.
 func (s *Solver) mulH(dst, src []float64) {
-	n, nnz, hs := s.n, s.hs.nnz, &s.hs
-	clear(dst)
-	for pos, g := range s.pos2grid {
-		hs.mulAdd(dst[pos*n:pos*n+n], hs.diag[g*nnz:(g+1)*nnz], src[pos*n:pos*n+n], false)
+	j := &s.lin.mj
+	j.s, j.dst, j.src = s, dst, src
+	if s.nb*s.hs.nnz < 1<<15 {
+		j.rows(0, s.nb)
+		return
 	}
-	for k := range s.N {
-		i, j := s.grid2pos[k], s.grid2pos[k+1]
-		if i < 0 || j < 0 {
-			continue
+	s.lin.sp.run(j)
+}
+
+// mulHJob is mulH split in two halves of block rows.
+type mulHJob struct {
+	s        *Solver
+	dst, src []float64
+}
+
+func (j *mulHJob) half(h int) {
+	nb := j.s.nb
+	if h == 0 {
+		j.rows(0, nb/2)
+	} else {
+		j.rows(nb/2, nb)
+	}
+}
+
+// rows computes block rows p0..p1−1 of H·src.
+func (j *mulHJob) rows(p0, p1 int) {
+	s, dst, src := j.s, j.dst, j.src
+	n, nnz, hs, N := s.n, s.hs.nnz, &s.hs, s.N
+	mul := func(y, vals, x []float64, tr bool) {
+		if hs.full {
+			t := blas.NoTrans
+			if tr {
+				t = blas.Trans
+			}
+			blas64.Gemv(t, 1, blas64.General{Rows: n, Cols: n, Stride: n, Data: vals},
+				blas64.Vector{N: n, Inc: 1, Data: x}, 1, blas64.Vector{N: n, Inc: 1, Data: y})
+			return
 		}
-		o := hs.off[k*nnz : (k+1)*nnz]
-		hs.mulAdd(dst[i*n:i*n+n], o, src[j*n:j*n+n], false)
-		hs.mulAdd(dst[j*n:j*n+n], o, src[i*n:i*n+n], true)
+		hs.mulAdd(y, vals, x, tr)
+	}
+	for pos := p0; pos < p1; pos++ {
+		g := s.pos2grid[pos]
+		y := dst[pos*n : pos*n+n]
+		clear(y)
+		mul(y, hs.diag[g*nnz:(g+1)*nnz], src[pos*n:pos*n+n], false)
+		// Step g joins grid rows g and g+1, step g−1 rows g−1 and g.
+		if g < N {
+			if o := s.grid2pos[g+1]; o >= 0 {
+				mul(y, hs.off[g*nnz:(g+1)*nnz], src[o*n:o*n+n], false)
+			}
+		}
+		k := g - 1
+		if k < 0 && s.bc == Periodic {
+			k = N - 1
+		}
+		if k >= 0 {
+			if o := s.grid2pos[k]; o >= 0 {
+				mul(y, hs.off[k*nnz:(k+1)*nnz], src[o*n:o*n+n], true)
+			}
+		}
 	}
 }
 
@@ -194,12 +328,12 @@ func (s *Solver) factorLin() (pmin, pmax float64) {
 	case LinearBand:
 		b := &l.bnd
 		b.zero()
-		for pos := range s.pos2grid {
-			for _, q := range s.neighbours(pos) {
-				if vals, tr, ok := s.blockOf(pos, q); ok {
-					b.addSparse(pos, q, &s.hs, vals, tr)
-				}
-			}
+		diag, off := s.hs.diag, s.hs.off
+		for _, e := range l.scatD {
+			b.a[e.dst] += diag[e.src]
+		}
+		for _, e := range l.scatO {
+			b.a[e.dst] += off[e.src]
 		}
 		l.factors++
 		return b.factor()
@@ -317,11 +451,26 @@ func (s *Solver) precSites(x []float64) {
 }
 
 // solveLin overwrites x (unknown order) with H⁻¹x for the Hessian of the
-// last Level2 sweep that factorLin saw. A failure of the iterative solver
-// is recorded in s.lin.linErr.
-func (s *Solver) solveLin(x []float64) {
+// last Level2 sweep that factorLin saw, to relative residual linTol when
+// the solve is iterative. A failure of the iterative solver is recorded
+// in s.lin.linErr.
+func (s *Solver) solveLin(x []float64) { s.solveLinTol(x, linTol) }
+
+// iterative reports whether solveLin is iterative (GMRES) rather than a
+// direct solve with factors of the current Hessian.
+func (s *Solver) iterative() bool {
+	l := &s.lin
+	return l.kind == LinearKrylov || (l.kind == LinearBlockReuse && l.stale)
+}
+
+// solveLinTol is solveLin to relative residual tol (≥ linTol) for the
+// iterative methods; direct solves are exact up to round-off whatever tol.
+// Callers pass a tol above linTol where the solution only feeds a test or
+// a step that a later iteration corrects (see newton and chord).
+func (s *Solver) solveLinTol(x []float64, tol float64) {
 	l := &s.lin
 	l.linErr = nil
+	tol = max(tol, linTol)
 	switch l.kind {
 	case LinearBand:
 		l.bnd.solve(x)
@@ -333,31 +482,52 @@ func (s *Solver) solveLin(x []float64) {
 			return
 		}
 		copy(l.xb, x)
-		its, ok := l.gm.solve(x, s.mulH, l.blk.solve, linTol, s.reuseIters())
+		its, ok := l.gm.solve(x, s.mulH, l.blk.solve, tol, s.reuseIters())
 		l.krylov += its
-		l.lastIts = its
 		if ok {
 			return
 		}
 		// The old factorisation is too far from this Hessian: refactor.
-		if pmin, _ := s.factorBlock(); pmin == 0 || math.IsNaN(pmin) {
-			l.linErr = fmt.Errorf("%w: block LU: zero pivot", ErrSingular)
-			for i := range x {
-				x[i] = math.NaN()
-			}
+		copy(x, l.xb)
+		s.refactorSolve(x)
+	case LinearKrylov:
+		maxIt := krylovMaxIt
+		if l.auto {
+			copy(l.xb, x)
+			maxIt = krylovBudget
+		}
+		its, ok := l.gm.solve(x, s.mulH, s.precSites, tol, maxIt)
+		l.krylov += its
+		if ok {
 			return
 		}
-		copy(x, l.xb)
-		l.blk.solve(x)
-	case LinearKrylov:
-		its, ok := l.gm.solve(x, s.mulH, s.precSites, linTol, krylovMaxIt)
-		l.krylov += its
-		if !ok {
-			l.linErr = fmt.Errorf("%w: GMRES (preconditioned by the per-coordinate time problems) did not reach "+
-				"relative residual %g in %d iterations; the spatial coupling is too strong for this preconditioner: "+
-				"try Options.Linear = LinearBlock", ErrNoConvergence, linTol, its)
+		if l.auto {
+			// The coupling is too strong for the per-coordinate
+			// preconditioner: factor the blocks from now on.
+			l.kind = LinearBlockReuse
+			l.blk.resize(s.n, s.nb, l.bw)
+			l.gm.m = s.reuseIters()
+			copy(x, l.xb)
+			s.refactorSolve(x)
+			return
 		}
+		l.linErr = fmt.Errorf("%w: GMRES (preconditioned by the per-coordinate time problems) did not reach "+
+			"relative residual %g in %d iterations; the spatial coupling is too strong for this preconditioner: "+
+			"try Options.Linear = LinearBlock", ErrNoConvergence, tol, its)
 	}
+}
+
+// refactorSolve factors the current Hessian by the block LU and
+// overwrites x with H⁻¹x.
+func (s *Solver) refactorSolve(x []float64) {
+	if pmin, _ := s.factorBlock(); pmin == 0 || math.IsNaN(pmin) {
+		s.lin.linErr = fmt.Errorf("%w: block LU: zero pivot", ErrSingular)
+		for i := range x {
+			x[i] = math.NaN()
+		}
+		return
+	}
+	s.lin.blk.solve(x)
 }
 
 // estimateRCond estimates the relative reciprocal condition number of the
@@ -380,19 +550,13 @@ func (s *Solver) estimateRCond(maxIter int) float64 {
 		}
 	}
 	v, z := s.w[:m], s.qt[:m] // scratch (s.qt is free outside the line search)
-	// With LinearBlockReuse, when the old factors solved the last system
-	// in a few GMRES iterations they are close enough to the Hessian for
-	// an estimate of the order of magnitude of ‖H̃⁻¹‖: use them directly.
-	direct := s.lin.kind == LinearBlockReuse && s.lin.stale && s.lin.lastIts <= 4
+	// The estimate needs about one digit: iterative solves stop at
+	// relative residual 1e-3.
 	solve := func(x []float64) {
 		for i := range x {
 			x[i] *= sc[i]
 		}
-		if direct {
-			s.lin.blk.solve(x)
-		} else {
-			s.solveLin(x)
-		}
+		s.solveLinTol(x, 1e-3)
 		for i := range x {
 			x[i] *= sc[i]
 		}

@@ -234,3 +234,52 @@ func TestRoundoffResidual(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// LinearAuto solves dense networks by GMRES with the per-coordinate
+// preconditioner and falls back to the block LU when the coupling is too
+// strong for it; either way the trajectory is the block LU's and EP agrees
+// with the adjoint.
+func TestKrylovFallback(t *testing.T) {
+	for _, c := range []struct {
+		w    float64
+		want lagrt.LinearSolver
+	}{{0.5, lagrt.LinearKrylov}, {12, lagrt.LinearBlockReuse}} {
+		pr := springsProblem(lagrttest.NewNetwork(48, c.w, 4, 0.3), 24, lagrt.Periodic)
+		ref, err := lagrt.Solve(pr, &lagrt.Options{Linear: lagrt.LinearBlock})
+		if err != nil {
+			t.Fatalf("w = %g: block: %v", c.w, err)
+		}
+		var s lagrt.Solver
+		var sol lagrt.Solution
+		if err := s.Solve(&sol, pr, nil); err != nil {
+			t.Fatalf("w = %g: auto: %v", c.w, err)
+		}
+		if kind, _, _, _ := s.LinStats(); kind != c.want {
+			t.Errorf("w = %g: solved by %v, want %v", c.w, kind, c.want)
+		}
+		worst, scale := 0.0, 0.0
+		for k := range sol.Q {
+			for i := range sol.Q[k] {
+				worst = max(worst, math.Abs(sol.Q[k][i]-ref.Q[k][i]))
+				scale = max(scale, math.Abs(ref.Q[k][i]))
+			}
+		}
+		if worst > 1e-9*scale {
+			t.Errorf("w = %g: trajectory differs from the block LU's by %.3g (scale %.3g)", c.w, worst, scale)
+		}
+		var ep, adj lagrt.Gradient
+		if err := s.Gradient(&ep, pr, lagrt.EPCentered, nil); err != nil {
+			t.Fatalf("w = %g: centered: %v", c.w, err)
+		}
+		if err := s.Gradient(&adj, pr, lagrt.Adjoint, nil); err != nil {
+			t.Fatalf("w = %g: adjoint: %v", c.w, err)
+		}
+		d, g := 0.0, 0.0
+		for a, x := range adj.Grad {
+			d, g = max(d, math.Abs(ep.Grad[a]-x)), max(g, math.Abs(x))
+		}
+		if d > 1e-6*g {
+			t.Errorf("w = %g: centered EP differs from the adjoint by %.3g (max |grad| %.3g)", c.w, d, g)
+		}
+	}
+}

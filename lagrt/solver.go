@@ -87,6 +87,11 @@ type freeState struct {
 	factFree             bool // the Hessian blocks and the linear solver are those at qfree
 	freeAct, freeC       float64
 	dSfree, dCfree       []float64
+	// While factFree holds: dfree = −H⁻¹∇S_d at qfree (the last Newton
+	// correction, unknown order) and, if lamOK, lamNeg = −H⁻¹∇C_d there
+	// (from autoBeta), so that the nudged solves start without a solve.
+	dfree, lamNeg []float64
+	lamOK         bool
 }
 
 // hessQuantities are the matrix quantities a Newton iteration needs.
@@ -172,6 +177,8 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 		s.grid2pos[N] = s.grid2pos[0]
 	}
 	s.rhs = grow(s.rhs, s.nb*n)
+	s.dfree = grow(s.dfree, s.nb*n)
+	s.lamNeg = grow(s.lamNeg, s.nb*n)
 
 	if s.out == nil || s.outInfo != s.info || len(s.out.Lq) != n || len(s.out.Lth) != s.np {
 		s.out = NewOut(s.info)
@@ -447,7 +454,7 @@ func (s *Solver) checkKinetic(iter int) error {
 // Options.MinRCond.
 func (s *Solver) checkCond(iter int) error {
 	it := 5
-	if s.lin.kind == LinearKrylov || (s.lin.kind == LinearBlockReuse && s.lin.stale) {
+	if s.iterative() {
 		it = 2 // each solve is iterative: at most six
 	}
 	s.lastRC = s.estimateRCond(it)
@@ -531,12 +538,13 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 	}
 	scale := normInf(s.q)
 	s.atSolution = false
+	prev := math.Inf(1)
 	for it := 0; ; it++ {
 		if err := s.factor(it, false); err != nil {
 			return it, err
 		}
 		s.gather(s.r, nil, 0)
-		s.solveLin(s.rhs)
+		s.solveLinTol(s.rhs, newtonTol(prev, scale))
 		if s.lin.linErr != nil {
 			return it, s.lin.linErr
 		}
@@ -547,6 +555,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		if it == 0 {
 			scale = max(scale, dn)
 		}
+		prev = dn
 		if s.converged(dn, scale, warm) {
 			s.lastCorr = dn
 			if warm == nil && s.lastRC == 0 {
@@ -594,6 +603,24 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 	}
 }
 
+// newtonTol is the relative residual to which an iterative solver solves
+// the Newton system after a correction of size prev (inexact Newton, in
+// the manner of Eisenstat and Walker): the error of the correction then
+// stays below 1% of the square of the last one, so quadratic convergence
+// is kept, and at most 1e-6 of the correction itself, enough for the
+// convergence test.
+func newtonTol(prev, scale float64) float64 {
+	if !(prev < scale) || scale == 0 {
+		return 1e-6
+	}
+	r := prev / scale
+	return min(1e-6, max(linTol, 1e-2*r*r))
+}
+
+// chordTol is the relative residual of the iterative solves of the chord
+// iteration: each correction is checked by the next sweep.
+const chordTol = 1e-6
+
 // nanErr reports where the model produced NaN or Inf along q.
 func (s *Solver) nanErr(q []float64, beta float64, iter int) error {
 	// Locate the first bad step.
@@ -622,7 +649,8 @@ func (s *Solver) saveFree() {
 	copy(s.dSfree, s.dS)
 	copy(s.dCfree, s.dC)
 	s.freeAct, s.freeC = s.sAct, s.sCost
-	s.freeOK, s.factFree = true, true
+	copy(s.dfree, s.rhs) // the correction of the converged iteration
+	s.freeOK, s.factFree, s.lamOK = true, true, false
 }
 
 // chord solves the nudged problem S_d + βC_d from the free solution with
@@ -635,8 +663,18 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 	prev, scale := math.Inf(1), 0.0
 	if pred == nil {
 		copy(s.q, s.qfree)
-		s.gather(s.rfree, s.gCfree, beta)
-		s.solveLin(s.rhs)
+		if s.lamOK {
+			// −H⁻¹(∇S_d + β∇C_d) from the two solves at hand.
+			for i, x := range s.dfree {
+				s.rhs[i] = x + beta*s.lamNeg[i]
+			}
+		} else {
+			s.gather(s.rfree, s.gCfree, beta)
+			s.solveLinTol(s.rhs, chordTol)
+			if s.lin.linErr != nil {
+				return 0, s.lin.linErr
+			}
+		}
 		prev = normInf(s.rhs)
 		scale = max(normInf(s.q), prev)
 		s.rnorm = math.Inf(1) // no sweep at this point yet: no round-off clause
@@ -657,7 +695,7 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 			return it, s.nanErr(s.q, beta, it)
 		}
 		s.gather(s.r, nil, 0)
-		s.solveLin(s.rhs)
+		s.solveLinTol(s.rhs, chordTol)
 		if s.lin.linErr != nil {
 			return it, s.lin.linErr
 		}
