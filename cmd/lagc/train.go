@@ -494,6 +494,10 @@ func writeHistory(path string, info *lagrt.Info, hist []lagrt.EpochStats) error 
 	return writeAtomic(path, []byte(b.String()))
 }
 
+// maxListed is the number of parameters printed after training; a
+// network's thousands are left to --out.
+const maxListed = 40
+
 // printParams lists the parameters before and after training (only
 // before if after is nil), and the values that generated the data when
 // they are known (the demo).
@@ -503,6 +507,10 @@ func printParams(w io.Writer, info *lagrt.Info, before, after []float64, teacher
 		width = max(width, len([]rune(n)))
 	}
 	for i, n := range info.Params {
+		if i == maxListed && len(info.Params) > maxListed+1 {
+			fmt.Fprintf(w, "  … and %d more parameters (--out writes them all)\n", len(info.Params)-maxListed)
+			break
+		}
 		line := fmt.Sprintf("  %-*s %10.5g", width, n, before[i])
 		if after != nil {
 			line += fmt.Sprintf(" -> %-10.5g", after[i])
