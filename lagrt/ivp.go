@@ -623,6 +623,9 @@ func (w *ivpWork) echoGradient(g []float64, centered bool) (float64, error) {
 		return 0, err
 	}
 	n, np, beta := w.n, w.np, w.set.beta
+	if !w.set.betaGiven {
+		beta = DefaultEchoBeta
+	}
 	// Save the forward run's end state and readouts.
 	qN, pN, vN := w.saveEnd()
 	cost := w.cost
@@ -773,6 +776,9 @@ func (s *Solver) gradientIVP(dst *Gradient, pr *Problem, m Method, opt *Options)
 		err = w.adjoint(dst.Grad)
 	case Echo, EchoOneSided:
 		dst.Beta = w.set.beta
+		if !w.set.betaGiven {
+			dst.Beta = DefaultEchoBeta
+		}
 		_, err = w.echoGradient(dst.Grad, m == Echo)
 		runs += 1 + int(m-EchoOneSided)
 	case FiniteDiff:

@@ -112,11 +112,11 @@ func TestEchoRetraces(t *testing.T) {
 
 // Centered echo and adjoint agree to 1e-6 relative, and both agree with
 // finite differences over whole forward runs (except on the network,
-// whose 420 parameters would take 840 interpreted runs). β = 1e-5: the
-// centered bias of the network at the default β = 1e-4 is 2e-6 (it falls
-// as β² down to 3e-9 at β = 1e-6).
+// whose 420 parameters would take 840 interpreted runs), at the default
+// echo β (lagrt.DefaultEchoBeta = 1e-5: the centered bias of the network at
+// β = 1e-4 is 2e-6, too large; it falls as β² down to 3e-9 at β = 1e-6).
 func TestEchoAdjointFD(t *testing.T) {
-	opt := &lagrt.Options{Beta: 1e-5}
+	var opt *lagrt.Options
 	for _, c := range gradCases(t) {
 		g := map[lagrt.Method]*lagrt.Gradient{}
 		for _, m := range []lagrt.Method{lagrt.Echo, lagrt.Adjoint, lagrt.FiniteDiff, lagrt.EchoOneSided} {
