@@ -156,10 +156,10 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultTol      = 1e-10
-	DefaultGradTol  = 1e-7
-	DefaultMaxIter  = 50
-	DefaultBeta     = 1e-4 // fallback of the scale-aware β when ∇_q C_d = 0
+	DefaultTol     = 1e-10
+	DefaultGradTol = 1e-7
+	DefaultMaxIter = 50
+	DefaultBeta    = 1e-4 // fallback of the scale-aware β when ∇_q C_d = 0
 	// DefaultEchoBeta is the nudge of the Hamiltonian echo when
 	// Options.Beta is 0: at 1e-4 the centered echo's O(β²) bias reached
 	// 2e-6 relative on a 20-oscillator network, at 1e-5 it is 2e-8.
