@@ -195,6 +195,9 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 	s.sizeLinear(bw)
 	s.qbar = grow(s.qbar, n)
 	s.vv = grow(s.vv, n)
+	if s.bc == Periodic {
+		return s.checkPeriodic()
+	}
 	return nil
 }
 
