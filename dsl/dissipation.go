@@ -118,6 +118,12 @@ func flatIndex(dims []int, idx []Affine) int {
 	return f
 }
 
+// Replace rebuilds e with the symbols of env replaced (for derivations
+// such as setting the separations of a doubled model to zero).
+func (m *Model) Replace(e *symbolic.Node, env map[*symbolic.Node]*symbolic.Node) *symbolic.Node {
+	return m.c.replace(e, env)
+}
+
 // replace rebuilds e with the symbols of env replaced.
 func (c *checker) replace(e *symbolic.Node, env map[*symbolic.Node]*symbolic.Node) *symbolic.Node {
 	memo := map[*symbolic.Node]*symbolic.Node{}
