@@ -140,7 +140,7 @@ func TestDissipationChainGradients(t *testing.T) {
 }
 
 // TestDissipationFixedPendulum: a damped pendulum with fixed ends. Its
-// equation ml²θ” + γθ' + mgl sin θ = 0 is also that of the Caldirola–
+// equation ml²·ddot(θ) + γ·dot(θ) + mgl·sin θ = 0 is also that of the Caldirola–
 // Kanai Lagrangian exp(γt/(ml²))·L, which is fine for fixed ends: the
 // two discretisations agree to O(h²).
 func TestDissipationFixedPendulum(t *testing.T) {
