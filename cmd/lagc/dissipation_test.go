@@ -10,7 +10,7 @@ import (
 )
 
 // TestSolveDissipation runs the example of issue 8: the driven damped
-// oscillator q'' + 0.3 q' + 2 q = cos 2t, periodic over one period of the
+// oscillator q” + 0.3 q' + 2 q = cos 2t, periodic over one period of the
 // drive. With the friction in a dissipation statement the steady state
 // has the physical amplitude 1/|2 − 4 + 0.6i| = 0.4789 and the output
 // shows the one physical coordinate with zero separation; with the
