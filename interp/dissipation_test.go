@@ -202,7 +202,7 @@ func TestPeriodicNotPeriodic(t *testing.T) {
 }
 
 // TestDissipationDuffingBranches: a damped driven hardening Duffing
-// oscillator q'' + γq' + kq + αq³ = F cos νt, periodic, on both stable
+// oscillator ddot(q) + γ·dot(q) + kq + αq³ = F cos νt, periodic, on both stable
 // branches of its response curve at ν = 1.4 (started from a small and a
 // large guess). Each matches an independent shooting solution (RK4 at a
 // step 200 times finer, Newton on the period map) to the discretisation
