@@ -300,3 +300,14 @@ dissipation = 0.5*gamma*dot(q)^2
 		t.Errorf("amplitudes %.4f and %.4f: the guesses did not reach two branches", amps[0], amps[1])
 	}
 }
+
+// TestDissipationInitialRefused: initial-value problems are not available
+// for doubled models (the doubled action is stationary only under fixed or
+// periodic conditions).
+func TestDissipationInitialRefused(t *testing.T) {
+	m := compileSrc(t, ddho)
+	_, err := lagrt.Solve(&lagrt.Problem{Model: m, BC: lagrt.Initial, T: 1, N: 10, Q0: []float64{1}, V0: []float64{0}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "dissipation") {
+		t.Errorf("err = %v, want a refusal naming dissipation", err)
+	}
+}
