@@ -3,6 +3,7 @@ package interp_test
 import (
 	"math"
 	"math/cmplx"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -309,5 +310,26 @@ func TestDissipationInitialRefused(t *testing.T) {
 	_, err := lagrt.Solve(&lagrt.Problem{Model: m, BC: lagrt.Initial, T: 1, N: 10, Q0: []float64{1}, V0: []float64{0}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "dissipation") {
 		t.Errorf("err = %v, want a refusal naming dissipation", err)
+	}
+}
+
+// TestDissipationLargeChain: 20 sites, 40 coordinates, sparse: the
+// automatic choice of linear solver would be GMRES preconditioned by the
+// per-coordinate time problems, which a doubled model does not have (zero
+// diagonal); the block solver is used instead.
+func TestDissipationLargeChain(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "damped_chain.lag"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := compileSrc(t, strings.Replace(string(src), "const N = 12", "const N = 20", 1))
+	pr := &lagrt.Problem{Model: m, BC: lagrt.Periodic, T: math.Pi, N: 64,
+		Input: fn(func(t float64) float64 { return 0.3 * math.Cos(2*t) })}
+	sol, err := lagrt.Solve(pr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, p := lagrttest.Stationarity(pr, sol); r > 1e-6 || p > 1e-6 {
+		t.Errorf("stationarity residual %.3g, momentum error %.3g", r, p)
 	}
 }
