@@ -89,6 +89,7 @@ func FromModel(m *dsl.Model) (*Unit, error) {
 		Inputs:   m.InputNames,
 		Targets:  m.TargetNames,
 		HasCost:  m.HasCost,
+		Physical: m.Physical,
 	}
 	for q := range lagrt.NumQuantities {
 		if lagrt.Quantities[q].IsMatrix() {

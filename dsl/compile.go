@@ -203,6 +203,7 @@ func plural(n int, word string) string {
 func (c *checker) check(f *parser.File) {
 	var (
 		lag, cost  parser.Stmt
+		diss       parser.Stmt
 		lets       []*entity
 		systemSeen parser.Stmt
 	)
@@ -249,6 +250,12 @@ func (c *checker) check(f *parser.File) {
 				continue
 			}
 			lag = s
+		case *parser.DissipationStmt:
+			if diss != nil {
+				c.errorf(s.Pos, "duplicate dissipation (first at %s)", lineCol(diss.Base().Pos))
+				continue
+			}
+			diss = s
 		case *parser.CostStmt:
 			if cost != nil {
 				c.errorf(s.Pos, "duplicate cost (first at %s)", lineCol(cost.Base().Pos))
@@ -291,6 +298,17 @@ func (c *checker) check(f *parser.File) {
 		if e := c.lower(v, &ctx{what: "cost"}); e != nil {
 			c.m.CTerms = c.terms(e, cost.Base().Pos)
 			c.m.HasCost = true
+		}
+	}
+	if diss != nil && len(c.errs) == 0 {
+		v := diss.(*parser.DissipationStmt).Value
+		c.m.DissipationSrc = parser.FormatExpr(v)
+		c.m.DissipationPos = diss.Base().Pos
+		if e := c.lower(v, &ctx{what: "dissipation", noTarget: true}); e != nil {
+			if ts := c.terms(e, diss.Base().Pos); ts != nil {
+				c.m.RTerms = ts
+				c.double()
+			}
 		}
 	}
 	c.scalar()

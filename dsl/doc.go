@@ -35,7 +35,7 @@
 // 1, 2.5, 1e-3 (a digit is required on both sides of a '.'). Identifiers
 // are a Unicode letter or '_' followed by letters, combining marks, digits
 // and '_' (θ, ω1, x_dot). The keywords system const param coord input
-// target let lagrangian cost sum in are reserved. The name t (time), the
+// target let lagrangian cost dissipation sum in are reserved. The name t (time), the
 // function names and dot are predeclared and cannot be declared.
 //
 // Statements.
@@ -56,6 +56,11 @@
 //     constants, inputs, lets and t, but not targets (also not through a
 //     let). Every coordinate's velocity must occur in it.
 //   - cost = e: optional, once; may also use targets.
+//   - dissipation = e: optional, once; a Rayleigh dissipation function R
+//     (friction force −∂R/∂dot(q)), with the same names as the
+//     lagrangian. The model is then doubled (Galley's action, see
+//     dissipation.go and Model.Physical): it gets a separation family x~
+//     per coordinate x, and LTerms is the doubled Lagrangian.
 //
 // Constants must be declared before they are used (array sizes, defaults,
 // other constants); other names may be declared anywhere in the file.

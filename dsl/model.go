@@ -36,6 +36,21 @@ type Model struct {
 	// may use time, coordinates, velocities, parameters and inputs, never
 	// targets. Slots describes every symbol their bodies use.
 	LTerms, CTerms []Term
+	// RTerms is the Rayleigh dissipation function R(q, v, t; θ, u) of a
+	// dissipation statement (nil without one). A model with dissipation
+	// is doubled (see Physical): LTerms is then Galley's doubled
+	// Lagrangian.
+	RTerms []Term
+	// Physical is the number of physical coordinates of a doubled model
+	// (0 if the model has no dissipation). The coordinates are then the
+	// averages q₊ of the two copies (flat 0..Physical-1) followed by
+	// their separations q₋ (named "x~" for coordinate x, at flat
+	// Physical + offset of x); Coords and CoordNames hold both.
+	Physical int
+	// DissipationPos is the position of the dissipation statement and
+	// DissipationSrc its canonical source text ("" without one).
+	DissipationPos parser.Pos
+	DissipationSrc string
 	// HasCost reports whether the file has a cost.
 	HasCost bool
 	// LagrangianPos and CostPos are the positions of the statements.

@@ -41,6 +41,8 @@ func TestTestdataGradients(t *testing.T) {
 		{"pendulum.lag", lagrt.Problem{T: 1, N: 100, Q0: []float64{0.5}, QT: []float64{-1}}},
 		{"kepler.lag", lagrt.Problem{T: 1, N: 100, Q0: []float64{1, 0}, QT: []float64{1.2, 0.8}}},
 		{"damped.lag", lagrt.Problem{T: 2, N: 100, Q0: []float64{1}, QT: []float64{0}}},
+		{"damped_chain.lag", lagrt.Problem{T: period, N: 128, BC: lagrt.Periodic, Input: drive, Target: target}},
+		{"damped_chain.lag", lagrt.Problem{T: 2, N: 100, Q0: make([]float64, 12), QT: []float64{0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.2}, Input: drive, Target: target}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			pr := c.pr

@@ -140,9 +140,10 @@ func (s *Solver) startGuess() {
 		return
 	}
 	n, N := s.n, s.N
+	clear(s.q[:(N+1)*n])
 	for k := 0; k <= N; k++ {
 		f := float64(k) / float64(N)
-		for i := range n {
+		for i := range s.pr.Q0 {
 			s.q[k*n+i] = s.pr.Q0[i] + f*(s.pr.QT[i]-s.pr.Q0[i])
 		}
 	}

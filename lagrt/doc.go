@@ -31,6 +31,20 @@
 // Problem.Guess if given, otherwise from the straight line between Q0 and
 // QT (Fixed) or from the rest state q = 0 (Periodic).
 //
+// Periodic problems are checked to be periodic: L, ∂L/∂q and ∂L/∂v must
+// agree at t and t + T (same q, v, θ, u) on a few points, else the
+// boundary terms of the action do not cancel and the stationary point is
+// not the physical orbit (an exp(γt) damping factor is the usual cause).
+//
+// A model with dissipation is doubled (Info.Physical > 0): its 2n
+// coordinates are the physical ones and the separations of Galley's two
+// copies. Q0, QT and guess rows may give the physical coordinates only;
+// the separations are then zero (held at zero at fixed ends), and the
+// kinetic diagonal used for scaling and the regularity check is read from
+// ∂²L/∂v_i∂v_{partner(i)}, the off-diagonal block that carries the mass.
+// Solution.Physical returns the physical coordinates, momenta and the
+// largest separation. Initial-value problems are not available for them.
+//
 // # Solver
 //
 // The Hessian of S_d is block tridiagonal with n×n blocks (n coordinates),

@@ -27,10 +27,27 @@ type hessian struct {
 	kinS []float64 // N·n: Lvv_ii/h of each step
 
 	lvvPat *Pattern
+	// phys is Info.Physical: for a doubled model, whose ∂²L/∂v² is
+	// [[0, M], [M, 0]] on the physical trajectory, the kinetic
+	// "diagonal" of coordinate i is read at its partner's column.
+	phys int
 }
 
 // setPattern builds the union pattern of the matrix quantities of info
 // from pats and the scatter maps. It is called when the model changes.
+// partner returns the column of coordinate i's kinetic entry: i, or the
+// other half of a doubled model.
+func (hs *hessian) partner(i int32) int32 {
+	switch p := int32(hs.phys); {
+	case p == 0:
+		return i
+	case i < p:
+		return i + p
+	default:
+		return i - p
+	}
+}
+
 func (hs *hessian) setPattern(n int, pats *[NumQuantities]*Pattern) {
 	hs.n = n
 	hs.gen++
@@ -117,7 +134,7 @@ func (hs *hessian) addStep(k, k1 int, h, beta float64, o *Out) {
 	clear(ks)
 	p := hs.lvvPat
 	for e, x := range o.Lvv[:len(p.Rows)] {
-		if i := p.Rows[e]; i == p.Cols[e] {
+		if i := p.Rows[e]; p.Cols[e] == hs.partner(i) {
 			ka[i] += x / h
 			kb[i] += x / h
 			ks[i] += x / h

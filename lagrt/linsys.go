@@ -139,6 +139,12 @@ func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
 func (s *Solver) sizeLinear(bw int) {
 	l := &s.lin
 	l.kind, l.auto = chooseLinear(s.set.linear, s.n, s.hs.density())
+	if l.kind == LinearKrylov && s.set.linear == LinearAuto && s.info.Physical > 0 {
+		// A doubled model's per-coordinate time problems have a zero
+		// diagonal (the mass couples each coordinate to its partner):
+		// that preconditioner does not apply.
+		l.kind, l.auto = LinearBlock, false
+	}
 	l.bw = bw
 	M := s.nb * s.n
 	l.xb = grow(l.xb, M)

@@ -44,6 +44,13 @@ type Info struct {
 	Inputs   []string  // external signals u(t)
 	Targets  []string  // desired signals y(t), used only by the cost
 	HasCost  bool      // whether the model declares a cost
+	// Physical, if positive, marks a doubled model (a model with
+	// dissipation, Galley's doubled action): Coords[:Physical] are the
+	// physical coordinates (the average of the two copies) and
+	// Coords[Physical:] their separations, named with a trailing "~".
+	// Problems may then give Q0, QT and Guess rows with Physical values;
+	// the separations are padded with zeros (fixed ends: held at zero).
+	Physical int
 
 	// Patterns holds the sparsity pattern of each matrix quantity (see
 	// Quantity.IsMatrix), indexed by Quantity; the entries of the other
@@ -55,6 +62,18 @@ type Info struct {
 
 // N returns the number of coordinates.
 func (in *Info) N() int { return len(in.Coords) }
+
+// NPhys returns the number of physical coordinates: Physical for a doubled
+// model, else N.
+func (in *Info) NPhys() int {
+	if in.Physical > 0 {
+		return in.Physical
+	}
+	return in.N()
+}
+
+// PhysCoords returns the names of the physical coordinates.
+func (in *Info) PhysCoords() []string { return in.Coords[:in.NPhys()] }
 
 // P returns the number of parameters.
 func (in *Info) P() int { return len(in.Params) }

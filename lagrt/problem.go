@@ -316,8 +316,8 @@ func (pr *Problem) check(ivp bool) ([]float64, error) {
 		if pr.N < 2 {
 			return bad("N = %d steps, want N ≥ 2 for fixed ends", pr.N)
 		}
-		if len(pr.Q0) != n || len(pr.QT) != n {
-			return bad("fixed ends: len(Q0) = %d, len(QT) = %d, want %d", len(pr.Q0), len(pr.QT), n)
+		if !info.endLen(len(pr.Q0)) || !info.endLen(len(pr.QT)) {
+			return bad("fixed ends: len(Q0) = %d, len(QT) = %d, want %d", len(pr.Q0), len(pr.QT), info.NPhys())
 		}
 		if !finite(pr.Q0) || !finite(pr.QT) {
 			return bad("fixed ends contain NaN or Inf")
@@ -327,6 +327,9 @@ func (pr *Problem) check(ivp bool) ([]float64, error) {
 			return bad("N = %d steps, want N ≥ 3 for periodic conditions", pr.N)
 		}
 	case Initial:
+		if info.Physical > 0 {
+			return bad("initial-value problems are not available for models with dissipation (the doubled action is stationary only under fixed or periodic conditions)")
+		}
 		if !ivp {
 			return bad("initial-value problems are integrated by Solve and Gradient (methods adjoint, echo, echo1, fd) only, not by this boundary-value routine")
 		}
@@ -382,13 +385,17 @@ func (pr *Problem) check(ivp bool) ([]float64, error) {
 			return bad("guess has %d rows, want N+1 = %d", len(pr.Guess), pr.N+1)
 		}
 		for k, row := range pr.Guess {
-			if len(row) != n {
-				return bad("guess row %d has %d values, want %d", k, len(row), n)
+			if !info.endLen(len(row)) {
+				return bad("guess row %d has %d values, want %d", k, len(row), info.NPhys())
 			}
 		}
 	}
 	return theta, nil
 }
+
+// endLen reports whether k values are a valid endpoint or guess row: n,
+// or the physical coordinates of a doubled model.
+func (in *Info) endLen(k int) bool { return k == in.N() || in.Physical > 0 && k == in.Physical }
 
 func finite(x []float64) bool {
 	for _, v := range x {

@@ -190,10 +190,14 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 		s.pat[QLthv] = s.info.Pattern(QLthv)
 		s.hs.setPattern(n, &s.pat)
 	}
+	s.hs.phys = s.info.Physical
 	s.hs.resize(N)
 	s.sizeLinear(bw)
 	s.qbar = grow(s.qbar, n)
 	s.vv = grow(s.vv, n)
+	if s.bc == Periodic {
+		return s.checkPeriodic()
+	}
 	return nil
 }
 
@@ -227,10 +231,11 @@ func (s *Solver) guess() {
 		row := s.q[k*n : (k+1)*n]
 		switch {
 		case pr.Guess != nil:
-			copy(row, pr.Guess[k])
+			clear(row[copy(row, pr.Guess[k]):])
 		case s.bc == Fixed:
 			f := float64(k) / float64(N)
-			for i := range row {
+			clear(row)
+			for i := range pr.Q0 {
 				row[i] = pr.Q0[i] + f*(pr.QT[i]-pr.Q0[i])
 			}
 		default:
@@ -244,8 +249,10 @@ func (s *Solver) guess() {
 func (s *Solver) fixEnds(q []float64) {
 	n, N := s.n, s.N
 	if s.bc == Fixed {
-		copy(q[:n], s.pr.Q0)
-		copy(q[N*n:], s.pr.QT)
+		// A doubled model's separations are held at zero (Q0 and QT
+		// may give the physical coordinates only).
+		clear(q[copy(q[:n], s.pr.Q0):n])
+		clear(q[N*n+copy(q[N*n:], s.pr.QT):])
 	} else {
 		copy(q[N*n:], q[:n])
 	}

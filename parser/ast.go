@@ -9,7 +9,7 @@ type Node interface {
 }
 
 // Stmt is a statement. Implementations: *SystemStmt, *DeclStmt, *LetStmt,
-// *LagrangianStmt, *CostStmt.
+// *LagrangianStmt, *CostStmt, *DissipationStmt.
 type Stmt interface {
 	Node
 	// Base returns the fields shared by all statements.
@@ -132,11 +132,19 @@ type CostStmt struct {
 	Value Expr
 }
 
-func (*SystemStmt) stmtNode()     {}
-func (*DeclStmt) stmtNode()       {}
-func (*LetStmt) stmtNode()        {}
-func (*LagrangianStmt) stmtNode() {}
-func (*CostStmt) stmtNode()       {}
+// DissipationStmt is "dissipation = value": a Rayleigh dissipation
+// function.
+type DissipationStmt struct {
+	StmtBase
+	Value Expr
+}
+
+func (*DissipationStmt) stmtNode() {}
+func (*SystemStmt) stmtNode()      {}
+func (*DeclStmt) stmtNode()        {}
+func (*LetStmt) stmtNode()         {}
+func (*LagrangianStmt) stmtNode()  {}
+func (*CostStmt) stmtNode()        {}
 
 // Op is an arithmetic operator.
 type Op byte

@@ -84,6 +84,8 @@ func dump(sb *strings.Builder, n Node) {
 		list("lagrangian", n.Value)
 	case *CostStmt:
 		list("cost", n.Value)
+	case *DissipationStmt:
+		list("dissipation", n.Value)
 	case *File:
 		for i, s := range n.Stmts {
 			if i > 0 {

@@ -150,6 +150,8 @@ func (w *fmtWriter) stmt(s Stmt) {
 		head, value = "lagrangian = ", s.Value
 	case *CostStmt:
 		head, value = "cost = ", s.Value
+	case *DissipationStmt:
+		head, value = "dissipation = ", s.Value
 	}
 	if value == nil {
 		// Comments inside a one-line statement move above it.

@@ -58,7 +58,7 @@ type gLet struct {
 
 type gEq struct {
 	Pos   lexer.Position
-	Kind  string `parser:"@(\"lagrangian\" | \"cost\")"`
+	Kind  string `parser:"@(\"lagrangian\" | \"cost\" | \"dissipation\")"`
 	Value *gExpr `parser:"\"=\" @@"`
 }
 

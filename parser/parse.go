@@ -27,7 +27,7 @@ const MaxDepth = 256
 // that would shadow them.
 var Keywords = []string{
 	"system", "const", "param", "coord", "input", "target",
-	"let", "lagrangian", "cost", "sum", "in",
+	"let", "lagrangian", "cost", "dissipation", "sum", "in",
 }
 
 var keywordSet = func() map[string]bool {
@@ -343,8 +343,11 @@ func (p *parseState) lowerStmt(g *gStmt) Stmt {
 		v := p.expr(g.Eq.Value)
 		_, end := v.Span()
 		base := StmtBase{Pos: p.pos(g.Pos), End: end}
-		if g.Eq.Kind == "cost" {
+		switch g.Eq.Kind {
+		case "cost":
 			return &CostStmt{StmtBase: base, Value: v}
+		case "dissipation":
+			return &DissipationStmt{StmtBase: base, Value: v}
 		}
 		return &LagrangianStmt{StmtBase: base, Value: v}
 	}

@@ -167,15 +167,15 @@ func sample(v *jsonValue, i int, u *compiler.Unit, d *lagrt.Dataset) (lagrt.Samp
 		}
 		if q0 == nil || (v0 == nil) == (p0 == nil) {
 			return smp, v.errorf("%s: initial conditions need q0 and exactly one of v0 (velocities) or p0 (momenta), with %s each (%s)",
-				what, plural(info.N(), "value"), strings.Join(info.Coords, ","))
+				what, plural(info.NPhys(), "value"), strings.Join(info.PhysCoords(), ","))
 		}
-		if smp.Q0, err = endpoint(q0, what+": q0", info.Coords); err != nil {
+		if smp.Q0, err = endpoint(q0, what+": q0", info.PhysCoords()); err != nil {
 			return smp, err
 		}
 		if v0 != nil {
-			smp.V0, err = endpoint(v0, what+": v0", info.Coords)
+			smp.V0, err = endpoint(v0, what+": v0", info.PhysCoords())
 		} else {
-			smp.P0, err = endpoint(p0, what+": p0", info.Coords)
+			smp.P0, err = endpoint(p0, what+": p0", info.PhysCoords())
 		}
 		if err != nil {
 			return smp, err
@@ -184,12 +184,12 @@ func sample(v *jsonValue, i int, u *compiler.Unit, d *lagrt.Dataset) (lagrt.Samp
 		q0, qT := f["q0"], f["qT"]
 		if q0 == nil || qT == nil {
 			return smp, v.errorf("%s: fixed boundary conditions need q0 and qT with %s each (%s)",
-				what, plural(info.N(), "value"), strings.Join(info.Coords, ","))
+				what, plural(info.NPhys(), "value"), strings.Join(info.PhysCoords(), ","))
 		}
-		if smp.Q0, err = endpoint(q0, what+": q0", info.Coords); err != nil {
+		if smp.Q0, err = endpoint(q0, what+": q0", info.PhysCoords()); err != nil {
 			return smp, err
 		}
-		if smp.QT, err = endpoint(qT, what+": qT", info.Coords); err != nil {
+		if smp.QT, err = endpoint(qT, what+": qT", info.PhysCoords()); err != nil {
 			return smp, err
 		}
 	default:
@@ -333,7 +333,7 @@ func (sp *signalSpec) signal(u *compiler.Unit, T float64, N int) (lagrt.Signal, 
 // constants or N+1 samples, like a signal. Coordinates without a guess
 // take the default (see guessSpec.trajectory).
 func dataGuess(v *jsonValue, what string, u *compiler.Unit, bc lagrt.BC, T float64, N int, q0, qT []float64) ([][]float64, error) {
-	coords := u.Info.Coords
+	coords := u.Info.PhysCoords()
 	var g guessSpec
 	var where func(int) string
 	switch v.kind {

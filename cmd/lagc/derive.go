@@ -59,6 +59,20 @@ func printDerivation(w io.Writer, u *compiler.Unit, latex bool) {
 	}
 	exprs = append(exprs, d.Lv...)
 	exprs = append(exprs, d.EL...)
+	// A model with dissipation is Galley's doubled action: the equations
+	// of the separations q~, at q~ = 0, are the damped Euler–Lagrange
+	// equations d/dt ∂L/∂v − ∂L/∂q + ∂R/∂v = 0 of the physical ones.
+	np := m.Physical
+	if np > 0 {
+		zero := m.B.Num(0)
+		env := map[*symbolic.Node]*symbolic.Node{}
+		for i := np; i < len(m.Q); i++ {
+			env[m.Q[i]], env[m.V[i]], env[d.A[i]] = zero, zero, zero
+		}
+		for _, e := range d.EL[np:] {
+			exprs = append(exprs, m.Replace(e, env))
+		}
+	}
 	for i, e := range exprs {
 		exprs[i] = m.B.Simplify(e)
 	}
@@ -81,6 +95,13 @@ func printDerivation(w io.Writer, u *compiler.Unit, latex bool) {
 		for range d.EL {
 			fmt.Fprintf(w, "  %s = 0\n", next())
 		}
+		if np > 0 {
+			fmt.Fprintf(w, "\nDamped Euler–Lagrange equations (dissipation = %s; L above is Galley's doubled\n"+
+				"Lagrangian, q~ the separations of its copies, zero on the physical trajectory):\n", m.DissipationSrc)
+			for range np {
+				fmt.Fprintf(w, "  %s = 0\n", next())
+			}
+		}
 		if len(l.Temps) > 0 {
 			fmt.Fprintf(w, "\nwhere\n")
 			for _, t := range l.Temps {
@@ -99,6 +120,12 @@ func printDerivation(w io.Writer, u *compiler.Unit, latex bool) {
 	}
 	for range d.EL {
 		lines = append(lines, "0 &= "+next())
+	}
+	if np > 0 {
+		lines = append(lines, `&\text{damped (physical) equations}`)
+		for range np {
+			lines = append(lines, "0 &= "+next())
+		}
 	}
 	if len(l.Temps) > 0 {
 		lines = append(lines, `&\text{where}`)

@@ -95,7 +95,7 @@ func plotSample(path string, m lagrt.Model, data *lagrt.Dataset, i int, initial,
 		}
 		return pts
 	}
-	for j, name := range info.Coords {
+	for j, name := range info.PhysCoords() {
 		col := palette[j%len(palette)]
 		if before != nil {
 			l, err := plotter.NewLine(traj(before, j))

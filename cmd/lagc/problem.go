@@ -118,27 +118,27 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 	}
 	switch pr.BC {
 	case lagrt.Initial:
-		coords := strings.Join(info.Coords, ",")
+		coords := strings.Join(info.PhysCoords(), ",")
 		switch {
 		case pf.qT != "":
 			return nil, false, fmt.Errorf("--qT is for fixed boundary conditions: an initial-value problem is given q(0) with --q0 and the velocity (--v0) or momentum (--p0) at t = 0, and integrated forward to T")
 		case pf.q0 == "":
-			return nil, false, fmt.Errorf("initial conditions need --q0 and one of --v0 or --p0 (%s each: %s)", plural(info.N(), "value"), coords)
+			return nil, false, fmt.Errorf("initial conditions need --q0 and one of --v0 or --p0 (%s each: %s)", plural(info.NPhys(), "value"), coords)
 		case pf.v0 != "" && pf.p0 != "":
 			return nil, false, fmt.Errorf("initial conditions take one of --v0 (velocities) or --p0 (momenta), not both")
 		case pf.v0 == "" && pf.p0 == "":
-			return nil, false, fmt.Errorf("initial conditions need --v0 (velocities) or --p0 (momenta) with --q0 (%s each: %s)", plural(info.N(), "value"), coords)
+			return nil, false, fmt.Errorf("initial conditions need --v0 (velocities) or --p0 (momenta) with --q0 (%s each: %s)", plural(info.NPhys(), "value"), coords)
 		}
 		if len(pf.guess) > 0 {
 			return nil, false, fmt.Errorf("--guess is for boundary-value problems: an initial-value problem is integrated forward step by step from --q0 and needs no guess")
 		}
-		if pr.Q0, err = parseVector("q0", pf.q0, info.Coords); err != nil {
+		if pr.Q0, err = parseVector("q0", pf.q0, info.PhysCoords()); err != nil {
 			return nil, false, err
 		}
 		if pf.v0 != "" {
-			pr.V0, err = parseVector("v0", pf.v0, info.Coords)
+			pr.V0, err = parseVector("v0", pf.v0, info.PhysCoords())
 		} else {
-			pr.P0, err = parseVector("p0", pf.p0, info.Coords)
+			pr.P0, err = parseVector("p0", pf.p0, info.PhysCoords())
 		}
 		if err != nil {
 			return nil, false, err
@@ -146,12 +146,12 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 	case lagrt.Fixed:
 		if pf.q0 == "" || pf.qT == "" {
 			return nil, false, fmt.Errorf("fixed boundary conditions need --q0 and --qT (%s each: %s)",
-				plural(info.N(), "value"), strings.Join(info.Coords, ","))
+				plural(info.NPhys(), "value"), strings.Join(info.PhysCoords(), ","))
 		}
-		if pr.Q0, err = parseVector("q0", pf.q0, info.Coords); err != nil {
+		if pr.Q0, err = parseVector("q0", pf.q0, info.PhysCoords()); err != nil {
 			return nil, false, err
 		}
-		if pr.QT, err = parseVector("qT", pf.qT, info.Coords); err != nil {
+		if pr.QT, err = parseVector("qT", pf.qT, info.PhysCoords()); err != nil {
 			return nil, false, err
 		}
 	default:
@@ -160,14 +160,14 @@ func (pf *problemFlags) problem(u *compiler.Unit, m lagrt.Model) (pr *lagrt.Prob
 		}
 	}
 	if len(pf.guess) > 0 {
-		exprs := make([]string, info.N())
+		exprs := make([]string, info.NPhys())
 		for _, s := range pf.guess {
-			if err := guessSetting(s, info.Coords, exprs); err != nil {
+			if err := guessSetting(s, info.PhysCoords(), exprs); err != nil {
 				return nil, false, err
 			}
 		}
 		g := guessSpec{exprs: exprs}
-		if pr.Guess, err = g.trajectory(u.Model, prefixed("--guess=", info.Coords), info.Coords, pr.BC, pr.T, pr.N, pr.Q0, pr.QT); err != nil {
+		if pr.Guess, err = g.trajectory(u.Model, prefixed("--guess=", info.PhysCoords()), info.PhysCoords(), pr.BC, pr.T, pr.N, pr.Q0, pr.QT); err != nil {
 			return nil, false, err
 		}
 	}

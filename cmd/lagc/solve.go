@@ -71,6 +71,10 @@ type solveJSON struct {
 	Cost       *float64    `json:"cost,omitempty"`
 	Iterations int         `json:"iterations"`
 	Residual   float64     `json:"residual"`
+	// Separation is, for a model with dissipation, the largest
+	// separation |q₁ − q₂| of the doubled action's copies (zero to
+	// tolerance at a solution).
+	Separation *float64 `json:"separation,omitempty"`
 	// Continuation counts the horizons solved by the continuation
 	// fallback (0 when Newton converged directly).
 	Continuation int                `json:"continuation"`
@@ -137,14 +141,18 @@ func runSolve(c *cli, pf *problemFlags, pos []string) error {
 	if pf.format == "csv" {
 		return writeSolutionCSV(c.stdout, info, sol)
 	}
+	q, mom, sep := sol.Physical(info)
 	out := solveJSON{
-		Coords: info.Coords, BC: pr.BC.String(),
-		T: sol.Times, Q: sol.Q, P: sol.P,
+		Coords: info.PhysCoords(), BC: pr.BC.String(),
+		T: sol.Times, Q: q, P: mom,
 		Action: sol.Action, Iterations: sol.Iterations, Residual: sol.Residual,
 		Continuation:  sol.Continuation,
 		DSdTheta:      map[string]float64{},
 		ErrorEstimate: estimateJSON(sol),
 		Warnings:      sol.Warnings,
+	}
+	if info.Physical > 0 {
+		out.Separation = &sep
 	}
 	if info.HasCost && targetsGiven {
 		cost := sol.Cost
@@ -225,8 +233,9 @@ var (
 func writeSolutionCSV(w io.Writer, info *lagrt.Info, sol *lagrt.Solution) error {
 	cw := csv.NewWriter(w)
 	header := []string{"t"}
-	header = append(header, info.Coords...)
-	for _, c := range info.Coords {
+	q, mom, _ := sol.Physical(info)
+	header = append(header, info.PhysCoords()...)
+	for _, c := range info.PhysCoords() {
 		header = append(header, "p_"+c)
 	}
 	cw.Write(header)
@@ -234,10 +243,10 @@ func writeSolutionCSV(w io.Writer, info *lagrt.Info, sol *lagrt.Solution) error 
 	for k, t := range sol.Times {
 		row = row[:0]
 		row = append(row, fmtFloat(t))
-		for _, x := range sol.Q[k] {
+		for _, x := range q[k] {
 			row = append(row, fmtFloat(x))
 		}
-		for _, x := range sol.P[k] {
+		for _, x := range mom[k] {
 			row = append(row, fmtFloat(x))
 		}
 		cw.Write(row)

@@ -8,6 +8,7 @@ import (
 	"github.com/lagc/lagc/compiler"
 	"github.com/lagc/lagc/internal/golden/chain"
 	"github.com/lagc/lagc/internal/golden/damped"
+	"github.com/lagc/lagc/internal/golden/damped_chain"
 	"github.com/lagc/lagc/internal/golden/double_pendulum"
 	"github.com/lagc/lagc/internal/golden/duffing"
 	"github.com/lagc/lagc/internal/golden/harmonic"
@@ -30,6 +31,7 @@ var generated = []struct {
 	{"chain.lag", chain.Chain{}},
 	{"kepler.lag", kepler.Kepler{}},
 	{"damped.lag", damped.Damped{}},
+	{"damped_chain.lag", damped_chain.DampedChain{}},
 	{"duffing.lag", duffing.Duffing{}},
 	{"harmonic.lag", harmonic.HarmonicOscillator{}},
 	{"keywords.lag", keywords.Keywords{}},
