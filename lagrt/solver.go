@@ -597,6 +597,16 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 				if !ok {
 					return it, s.nanErr(s.qt, beta, it)
 				}
+				// Stagnation at numerical precision: the residual is at
+				// round-off level, so no step can reduce it, and the
+				// correction is within 1000 times the free solve's
+				// tolerance; the nudged solves' stricter test (relative
+				// to their small displacement) is then beyond what the
+				// Hessian's conditioning allows.
+				if r0 <= 16*s.roundoff() && dn <= 1e3*max(s.set.tol, s.floorTol())*max(normInf(s.q), scale) {
+					s.lastCorr = dn
+					return it, nil
+				}
 				if err := s.checkCond(it); err != nil {
 					return it, err
 				}
