@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -26,7 +27,10 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("GOPACKAGE", "")
-			return nil
+			// $REPO is the repository, for scripts that use its testdata.
+			repo, err := filepath.Abs("../..")
+			env.Setenv("REPO", repo)
+			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"gradclose": gradClose},
 	})
