@@ -292,6 +292,9 @@ func (g *gen) info() {
 		g.p("in.Defaults = lagrt.AppendRepeat(in.Defaults, ", formatFloat(d.Default[0]), ", ", d.Len(), ")")
 	}
 	g.p("in.HasCost = ", m.HasCost)
+	if a := g.u.Info.AperiodicTime; a != "" {
+		g.p("in.AperiodicTime = ", strconv.Quote(a))
+	}
 	if m.Physical > 0 {
 		g.p("in.Physical = ", m.Physical)
 	}

@@ -96,6 +96,7 @@ func FromModel(m *dsl.Model) (*Unit, error) {
 			u.Info.Patterns[q] = p.Pattern(q)
 		}
 	}
+	u.Info.AperiodicTime = aperiodicTime(m)
 	if err := checkKinetic(m, u.Info.Patterns[lagrt.QLvv]); err != nil {
 		return nil, err
 	}
@@ -510,4 +511,46 @@ func checkKinetic(m *dsl.Model, lvv *lagrt.Pattern) error {
 		return errs
 	}
 	return nil
+}
+
+// aperiodicTime returns the first subexpression of the Lagrangian through
+// which it depends on explicit time other than inside a sine or cosine
+// (exp(gamma*t), t*q), printed, or "": such a Lagrangian is not periodic
+// in time whatever the period, which the runtime's numerical check of
+// periodic problems then names (issue 8).
+func aperiodicTime(m *dsl.Model) string {
+	t := m.T
+	var found *symbolic.Node
+	seen := map[*symbolic.Node]bool{}
+	var walk func(n, outer *symbolic.Node)
+	walk = func(n, outer *symbolic.Node) {
+		if found != nil || seen[n] || !m.B.DependsOn(n, t) {
+			return
+		}
+		seen[n] = true
+		if n == t {
+			found = outer
+			if found == nil {
+				found = t
+			}
+			return
+		}
+		if n.Kind() == symbolic.KCall && (n.Func().String() == "sin" || n.Func().String() == "cos") {
+			return // periodic in t when its argument is affine in t
+		}
+		next := outer
+		if n.Kind() == symbolic.KCall || n.Kind() == symbolic.KPow || outer == nil {
+			next = n
+		}
+		for _, a := range n.Args() {
+			walk(a, next)
+		}
+	}
+	for _, term := range m.LTerms {
+		walk(term.Body, nil)
+	}
+	if found == nil {
+		return ""
+	}
+	return Show(found)
 }

@@ -75,3 +75,22 @@ func TestLinearInVelocity(t *testing.T) {
 		t.Errorf("an off-diagonal kinetic term counts: %v", err)
 	}
 }
+
+// TestAperiodicTime: the compiler names explicit time outside sines and
+// cosines (issue 8), which periodic problems quote when they fail their
+// periodicity check.
+func TestAperiodicTime(t *testing.T) {
+	for _, c := range []struct{ l, want string }{
+		{"exp(gamma*t)*(0.5*dot(q)^2 - 0.5*q^2)", "exp(gamma*t)"},
+		{"0.5*dot(q)^2 - 0.5*q^2 + cos(2*t)*q", ""},
+		{"0.5*dot(q)^2 - 0.5*q^2", ""},
+	} {
+		u, err := compiler.Compile("a.lag", []byte("system A\nparam gamma = 0.3\ncoord q\nlagrangian = "+c.l+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := u.Info.AperiodicTime; got != c.want {
+			t.Errorf("%s: AperiodicTime %q, want %q", c.l, got, c.want)
+		}
+	}
+}

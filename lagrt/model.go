@@ -52,6 +52,12 @@ type Info struct {
 	// the separations are padded with zeros (fixed ends: held at zero).
 	Physical int
 
+	// AperiodicTime, if not empty, is a subexpression of the Lagrangian
+	// through which it depends on explicit time other than by sines and
+	// cosines (such as exp(gamma*t)), found by the compiler; periodic
+	// problems name it when their numerical periodicity check fails.
+	AperiodicTime string
+
 	// Patterns holds the sparsity pattern of each matrix quantity (see
 	// Quantity.IsMatrix), indexed by Quantity; the entries of the other
 	// quantities are nil. A nil pattern of a matrix quantity means dense,

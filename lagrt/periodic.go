@@ -52,9 +52,18 @@ func (s *Solver) checkPeriodic() error {
 				"but %s at t = %g and t + T differs by %.3g relative: the stationary point of the periodic action would not be "+
 				"the physical orbit. A factor exp(gamma*t) for friction (Caldirola–Kanai) is never periodic: write the friction "+
 				"as a dissipation statement instead (dissipation = 0.5*gamma*dot(q)^2, Galley's doubled action); a drive "+
-				"cos(w*t) in the lagrangian needs w*T a multiple of 2π (or pass it as an input)",
-				ErrProblem, s.info.Name, T, what, t0, diff/scale)
+				"cos(w*t) in the lagrangian needs w*T a multiple of 2π (or pass it as an input)%s",
+				ErrProblem, s.info.Name, T, what, t0, diff/scale, aperiodicHint(s.info))
 		}
 	}
 	return nil
+}
+
+// aperiodicHint names the compiler's finding of explicit time outside
+// sines and cosines, if any.
+func aperiodicHint(info *Info) string {
+	if info.AperiodicTime == "" {
+		return ""
+	}
+	return "; the lagrangian depends on t through " + info.AperiodicTime + ", which is not periodic"
 }

@@ -97,6 +97,7 @@ func dampedInit() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 2, 1)
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.1, 1)
 	in.HasCost = false
+	in.AperiodicTime = "exp(gamma*t)"
 	{
 		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
 		k := 0
