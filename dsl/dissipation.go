@@ -4,7 +4,7 @@ import (
 	"github.com/lagc/lagc/symbolic"
 )
 
-// Dissipation through Galley's doubled action (docs: MATH.md §7).
+// Dissipation through Galley's doubled action (docs/math.md §7).
 //
 // A model with a dissipation statement R is rewritten into an ordinary
 // model with 2n coordinates: the averages q₊ of two copies q₁, q₂ (the

@@ -33,7 +33,7 @@ dissipation = 0.5*gamma*dot(q)^2
 // TestDissipationClosedForm: the damped driven harmonic oscillator with
 // periodic conditions over one period of the drive. The discrete
 // solution of the doubled action is q_k = Re(A e^{iνt_k}) with the
-// midpoint scheme's amplitude (MATH.md §7), to round-off, and converges
+// midpoint scheme's amplitude (docs/math.md §7), to round-off, and converges
 // to the continuous steady state F/(ω² − ν² + iγν) at order 2; the
 // copies' separation stays zero.
 func TestDissipationClosedForm(t *testing.T) {

@@ -325,7 +325,7 @@
 // # Initial-value problems
 //
 // With BC Initial the runtime integrates the midpoint discrete
-// Euler–Lagrange equations of MATH.md §3 forward from q_0 = Problem.Q0
+// Euler–Lagrange equations of docs/math.md §3 forward from q_0 = Problem.Q0
 // and an initial momentum p_0, one implicit step at a time. With the
 // discrete Lagrangian L_d(a, b) = h L((a+b)/2, (b−a)/h, t_{k+½}) of step k,
 // the step from (q_k, p_k) solves
