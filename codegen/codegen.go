@@ -303,11 +303,19 @@ func (g *gen) info() {
 			continue
 		}
 		name := lagrt.Quantities[q].Name
+		// A pattern that only loop-free terms contribute to is a literal.
+		if rows, cols, ok := g.literalPattern(q); ok {
+			if len(rows) == 0 {
+				g.p("in.Patterns[lagrt.Q", name, "] = &lagrt.Pattern{}")
+			} else {
+				g.p("in.Patterns[lagrt.Q", name, "] = &lagrt.Pattern{Rows: []int32{", strings.Join(rows, ", "),
+					"}, Cols: []int32{", strings.Join(cols, ", "), "}}")
+			}
+			continue
+		}
 		g.p("{")
 		g.p("p := &lagrt.Pattern{Rows: make([]int32, ", plan.Len[q], "), Cols: make([]int32, ", plan.Len[q], ")}")
-		if plan.Len[q] > 0 {
-			g.p("k := 0")
-		}
+		g.p("k := 0")
 		for _, t := range plan.Terms {
 			if t.PerIter[q] == 0 {
 				continue
@@ -338,6 +346,26 @@ func (g *gen) info() {
 	}
 	g.p("}")
 	g.p()
+}
+
+// literalPattern returns the entries of matrix quantity q if no term with
+// loops contributes to it.
+func (g *gen) literalPattern(q lagrt.Quantity) (rows, cols []string, ok bool) {
+	for _, t := range g.u.Plan.Terms {
+		if t.PerIter[q] == 0 {
+			continue
+		}
+		if len(t.Loops) > 0 {
+			return nil, nil, false
+		}
+		for _, e := range t.Emits {
+			if e.Q == q {
+				rows = append(rows, strconv.Itoa(e.Row.Const))
+				cols = append(cols, strconv.Itoa(e.Col.Const))
+			}
+		}
+	}
+	return rows, cols, true
 }
 
 func dimsArgs(dims []int) string {

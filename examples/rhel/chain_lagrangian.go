@@ -113,58 +113,14 @@ func chainInit() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 6)
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 7)
 	in.HasCost = true
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 16), Cols: make([]int32, 16)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5})
-		copy(p.Cols[k:], []int32{0, 1, 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5})
-		k += 16
-		in.Patterns[lagrt.QLqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 6), Cols: make([]int32, 6)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 1, 2, 3, 4, 5})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3, 4, 5})
-		k += 6
-		in.Patterns[lagrt.QLvv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 12), Cols: make([]int32, 12)}
-		k := 0
-		copy(p.Rows[k:], []int32{6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12})
-		copy(p.Cols[k:], []int32{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5})
-		k += 12
-		in.Patterns[lagrt.QLthq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 6), Cols: make([]int32, 6)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 1, 2, 3, 4, 5})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3, 4, 5})
-		k += 6
-		in.Patterns[lagrt.QLthv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 6), Cols: make([]int32, 6)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 1, 2, 3, 4, 5})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3, 4, 5})
-		k += 6
-		in.Patterns[lagrt.QCqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QLqq] = &lagrt.Pattern{Rows: []int32{0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5}, Cols: []int32{0, 1, 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 4, 5}}
+	in.Patterns[lagrt.QLqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QLvv] = &lagrt.Pattern{Rows: []int32{0, 1, 2, 3, 4, 5}, Cols: []int32{0, 1, 2, 3, 4, 5}}
+	in.Patterns[lagrt.QLthq] = &lagrt.Pattern{Rows: []int32{6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12}, Cols: []int32{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5}}
+	in.Patterns[lagrt.QLthv] = &lagrt.Pattern{Rows: []int32{0, 1, 2, 3, 4, 5}, Cols: []int32{0, 1, 2, 3, 4, 5}}
+	in.Patterns[lagrt.QCqq] = &lagrt.Pattern{Rows: []int32{0, 1, 2, 3, 4, 5}, Cols: []int32{0, 1, 2, 3, 4, 5}}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

@@ -112,58 +112,14 @@ func chainInit() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 4)
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0.5, 1)
 	in.HasCost = true
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 10), Cols: make([]int32, 10)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 0, 1, 1, 1, 2, 2, 2, 3, 3})
-		copy(p.Cols[k:], []int32{0, 1, 0, 1, 2, 1, 2, 3, 2, 3})
-		k += 10
-		in.Patterns[lagrt.QLqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 1, 2, 3})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3})
-		k += 4
-		in.Patterns[lagrt.QLvv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 8), Cols: make([]int32, 8)}
-		k := 0
-		copy(p.Rows[k:], []int32{1, 2, 3, 4, 5, 5, 5, 5})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3, 0, 1, 2, 3})
-		k += 8
-		in.Patterns[lagrt.QLthq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 4), Cols: make([]int32, 4)}
-		k := 0
-		copy(p.Rows[k:], []int32{0, 0, 0, 0})
-		copy(p.Cols[k:], []int32{0, 1, 2, 3})
-		k += 4
-		in.Patterns[lagrt.QLthv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{3})
-		copy(p.Cols[k:], []int32{3})
-		k += 1
-		in.Patterns[lagrt.QCqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QLqq] = &lagrt.Pattern{Rows: []int32{0, 0, 1, 1, 1, 2, 2, 2, 3, 3}, Cols: []int32{0, 1, 0, 1, 2, 1, 2, 3, 2, 3}}
+	in.Patterns[lagrt.QLqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QLvv] = &lagrt.Pattern{Rows: []int32{0, 1, 2, 3}, Cols: []int32{0, 1, 2, 3}}
+	in.Patterns[lagrt.QLthq] = &lagrt.Pattern{Rows: []int32{1, 2, 3, 4, 5, 5, 5, 5}, Cols: []int32{0, 1, 2, 3, 0, 1, 2, 3}}
+	in.Patterns[lagrt.QLthv] = &lagrt.Pattern{Rows: []int32{0, 0, 0, 0}, Cols: []int32{0, 1, 2, 3}}
+	in.Patterns[lagrt.QCqq] = &lagrt.Pattern{Rows: []int32{3}, Cols: []int32{3}}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

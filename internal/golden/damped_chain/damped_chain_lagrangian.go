@@ -217,22 +217,9 @@ func dampedChainInit() {
 		}
 		in.Patterns[lagrt.QLthv] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{11})
-		copy(p.Cols[k:], []int32{11})
-		k += 1
-		in.Patterns[lagrt.QCqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QCqq] = &lagrt.Pattern{Rows: []int32{11}, Cols: []int32{11}}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

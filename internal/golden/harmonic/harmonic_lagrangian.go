@@ -95,58 +95,14 @@ func harmonicOscillatorInit() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 1, 1)
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 4, 1)
 	in.HasCost = true
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{0})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
-		in.Patterns[lagrt.QLqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{0})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
-		in.Patterns[lagrt.QLvv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{1})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
-		in.Patterns[lagrt.QLthq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{0})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
-		in.Patterns[lagrt.QLthv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{0})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
-		in.Patterns[lagrt.QCqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QLqq] = &lagrt.Pattern{Rows: []int32{0}, Cols: []int32{0}}
+	in.Patterns[lagrt.QLqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QLvv] = &lagrt.Pattern{Rows: []int32{0}, Cols: []int32{0}}
+	in.Patterns[lagrt.QLthq] = &lagrt.Pattern{Rows: []int32{1}, Cols: []int32{0}}
+	in.Patterns[lagrt.QLthv] = &lagrt.Pattern{Rows: []int32{0}, Cols: []int32{0}}
+	in.Patterns[lagrt.QCqq] = &lagrt.Pattern{Rows: []int32{0}, Cols: []int32{0}}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

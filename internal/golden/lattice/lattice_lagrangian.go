@@ -207,10 +207,7 @@ func latticeInit() {
 		}
 		in.Patterns[lagrt.QLqq] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLqv] = p
-	}
+	in.Patterns[lagrt.QLqv] = &lagrt.Pattern{}
 	{
 		p := &lagrt.Pattern{Rows: make([]int32, 80), Cols: make([]int32, 80)}
 		k := 0
@@ -283,14 +280,8 @@ func latticeInit() {
 		}
 		in.Patterns[lagrt.QCqq] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

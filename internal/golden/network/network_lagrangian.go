@@ -129,10 +129,7 @@ func networkInit() {
 		}
 		in.Patterns[lagrt.QLqq] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLqv] = p
-	}
+	in.Patterns[lagrt.QLqv] = &lagrt.Pattern{}
 	{
 		p := &lagrt.Pattern{Rows: make([]int32, 20), Cols: make([]int32, 20)}
 		k := 0
@@ -159,26 +156,10 @@ func networkInit() {
 		}
 		in.Patterns[lagrt.QLthq] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QLthv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1), Cols: make([]int32, 1)}
-		k := 0
-		copy(p.Rows[k:], []int32{19})
-		copy(p.Cols[k:], []int32{19})
-		k += 1
-		in.Patterns[lagrt.QCqq] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QLthv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCqq] = &lagrt.Pattern{Rows: []int32{19}, Cols: []int32{19}}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with

@@ -184,14 +184,8 @@ func sineChainInit() {
 		}
 		in.Patterns[lagrt.QCqq] = p
 	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCqv] = p
-	}
-	{
-		p := &lagrt.Pattern{Rows: make([]int32, 0), Cols: make([]int32, 0)}
-		in.Patterns[lagrt.QCvv] = p
-	}
+	in.Patterns[lagrt.QCqv] = &lagrt.Pattern{}
+	in.Patterns[lagrt.QCvv] = &lagrt.Pattern{}
 }
 
 // Eval evaluates the quantities in w at p into out (allocated with
