@@ -88,6 +88,8 @@ type gen struct {
 	// usedViews records the locals of Eval that the printed terms use
 	// (point and output views, level flags, t).
 	usedViews map[string]bool
+	// hoist is set while the body of a term with loops is printed.
+	hoist *hoister
 }
 
 // p prints one line.
@@ -694,6 +696,88 @@ func inputDepth(in *compiler.Input) int {
 	return depth
 }
 
+// hoister moves loop-invariant computations of a term out of its loop
+// nest: while the innermost body is printed, a subexpression that
+// depends only on outer loop variables (or on none) is printed once, at
+// the depth of the innermost loop it depends on, and named. So are the
+// invariant factors of a product whose other factors vary. The
+// interpreter evaluates the same expressions in the innermost body; the
+// values agree up to the association of products.
+type hoister struct {
+	inner int                     // loop depth of the body
+	cur   int                     // depth of the code being printed
+	sym   map[*symbolic.Node]int  // input symbol → depth
+	depth map[*symbolic.Node]int  // memoised node depths
+	defs  [][]string              // definitions by depth
+	parts map[string]*symbolic.Node // partial products by factor list, as named symbols
+	b     *symbolic.Builder         // makes those symbols
+	n     int                       // names handed out
+}
+
+func newHoister(t *compiler.Term) *hoister {
+	h := &hoister{inner: len(t.Loops), sym: map[*symbolic.Node]int{}, depth: map[*symbolic.Node]int{},
+		defs: make([][]string, len(t.Loops)), parts: map[string]*symbolic.Node{}, b: symbolic.NewBuilder()}
+	for i := range t.Inputs {
+		h.sym[t.Inputs[i].Sym] = inputDepth(&t.Inputs[i])
+	}
+	h.cur = h.inner
+	return h
+}
+
+// of returns the loop depth that node e depends on.
+func (h *hoister) of(e *symbolic.Node) int {
+	if d, ok := h.depth[e]; ok {
+		return d
+	}
+	d := 0
+	switch e.Kind() {
+	case symbolic.KNum:
+	case symbolic.KSym:
+		d = h.sym[e]
+	default:
+		for _, a := range e.Args() {
+			d = max(d, h.of(a))
+		}
+	}
+	h.depth[e] = d
+	return d
+}
+
+// wants reports whether e, printed at the current depth, is computed
+// once further out instead.
+func (h *hoister) wants(e *symbolic.Node) bool {
+	if h == nil || h.cur == 0 {
+		return false
+	}
+	k := e.Kind()
+	return k != symbolic.KNum && k != symbolic.KSym && h.of(e) < h.cur
+}
+
+// define prints expression f at depth d under a new name (or name, if
+// not empty), recorded in names for node e if e is not nil.
+func (g *gen) define(d int, name string, e *symbolic.Node, names map[*symbolic.Node]string, f func(b *strings.Builder)) string {
+	h := g.hoist
+	if name == "" {
+		name = "h" + strconv.Itoa(h.n)
+		h.n++
+	}
+	saved := h.cur
+	h.cur = d
+	var b strings.Builder
+	f(&b)
+	h.cur = saved
+	h.defs[d] = append(h.defs[d], name+" := "+b.String())
+	if e != nil {
+		names[e] = name
+	}
+	return name
+}
+
+// hoistNode defines e at its own depth and returns its name.
+func (g *gen) hoistNode(e *symbolic.Node, names map[*symbolic.Node]string, name string) string {
+	return g.define(g.hoist.of(e), name, e, names, func(b *strings.Builder) { g.print(b, e, names, true, precLowest) })
+}
+
 // sincos is a sine and a cosine of one argument computed together.
 type sincos struct {
 	arg      *symbolic.Node
@@ -752,8 +836,6 @@ func sincosPairs(prog *symbolic.Program, temps, outs []*symbolic.Node, names map
 
 // term prints one term.
 func (g *gen) term(t *compiler.Term) {
-	plan := g.u.Plan
-	prog := t.Prog
 	lv := g.loopVars(t)
 	looped := len(t.Loops) > 0
 	names := make(map[*symbolic.Node]string)
@@ -809,7 +891,24 @@ func (g *gen) term(t *compiler.Term) {
 			}
 		}
 	}
-	inputs(0)
+	// The loads of each depth, then the body (which names the
+	// invariant computations it hoists), then the nest around it.
+	loads := make([][]byte, len(t.Loops)+1)
+	for d := range loads {
+		loads[d] = g.capture(func() { inputs(d) })
+	}
+	if looped {
+		g.hoist = newHoister(t)
+	}
+	body := g.capture(func() { g.termBody(t, names) })
+	h := g.hoist
+	g.hoist = nil
+	g.buf.Write(loads[0])
+	if h != nil {
+		for _, def := range h.defs[0] {
+			g.p(def)
+		}
+	}
 	for d, l := range t.Loops {
 		if d == len(t.Loops)-1 {
 			for k, e := range t.Emits {
@@ -820,7 +919,51 @@ func (g *gen) term(t *compiler.Term) {
 		}
 		v := lv[d]
 		g.p("for ", v, " := ", linString(l.Lo, lv), "; ", v, " <= ", linString(l.Hi, lv), "; ", v, "++ {")
-		inputs(d + 1)
+		g.buf.Write(loads[d+1])
+		if d+1 < len(h.defs) {
+			for _, def := range h.defs[d+1] {
+				g.p(def)
+			}
+		}
+	}
+	g.buf.Write(body)
+	for d := range t.Loops {
+		g.p("}")
+		if d > 0 {
+			continue
+		}
+		for k, e := range t.Emits {
+			if e.Local {
+				g.usedViews[viewName(e.Q)] = true
+				g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+			}
+		}
+	}
+	if looped {
+		g.p("}")
+	}
+}
+
+// capture returns what f prints.
+func (g *gen) capture(f func()) []byte {
+	saved := g.buf
+	g.buf = bytes.Buffer{}
+	f()
+	out := g.buf.Bytes()
+	g.buf = saved
+	return out
+}
+
+// termBody prints the innermost body of term t: its temporaries and
+// emissions, level by level.
+func (g *gen) termBody(t *compiler.Term, names map[*symbolic.Node]string) {
+	plan := g.u.Plan
+	prog := t.Prog
+	lv := g.loopVars(t)
+	looped := len(t.Loops) > 0
+	hasMatrix := false
+	for q := range lagrt.NumQuantities {
+		hasMatrix = hasMatrix || (t.PerIter[q] > 0 && looped)
 	}
 	temp, emit, nsc := 0, 0, 0
 	var j [lagrt.NumQuantities]int
@@ -873,7 +1016,15 @@ func (g *gen) term(t *compiler.Term) {
 					cn = "x" + strconv.Itoa(i)
 				}
 				g.usesMath = true
-				g.p(sn, ", ", cn, " := math.Sincos(", g.expr(sc.arg, names, false), ")")
+				if h := g.hoist; h != nil && h.of(sc.arg) < h.cur {
+					d := h.of(sc.arg)
+					saved := h.cur
+					h.cur = d
+					h.defs[d] = append(h.defs[d], sn+", "+cn+" := math.Sincos("+g.expr(sc.arg, names, false)+")")
+					h.cur = saved
+				} else {
+					g.p(sn, ", ", cn, " := math.Sincos(", g.expr(sc.arg, names, false), ")")
+				}
 				names[sc.sin], names[sc.cos] = sn, cn
 			}
 		}
@@ -882,8 +1033,12 @@ func (g *gen) term(t *compiler.Term) {
 			e := prog.Temps[temp]
 			if names[e] == "" {
 				name := "x" + strconv.Itoa(temp)
-				g.p(name, " := ", g.expr(e, names, true))
-				names[e] = name
+				if g.hoist.wants(e) {
+					g.hoistNode(e, names, name)
+				} else {
+					g.p(name, " := ", g.expr(e, names, true))
+					names[e] = name
+				}
 			}
 			printSincos(after[temp])
 		}
@@ -932,21 +1087,6 @@ func (g *gen) term(t *compiler.Term) {
 	}
 	if hasMatrix {
 		g.p("it++")
-	}
-	for d := range t.Loops {
-		g.p("}")
-		if d > 0 {
-			continue
-		}
-		for k, e := range t.Emits {
-			if e.Local {
-				g.usedViews[viewName(e.Q)] = true
-				g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
-			}
-		}
-	}
-	if looped {
-		g.p("}")
 	}
 }
 
@@ -1026,6 +1166,10 @@ func (g *gen) print(b *strings.Builder, e *symbolic.Node, names map[*symbolic.No
 			b.WriteString(s)
 			return
 		}
+		if g.hoist.wants(e) {
+			b.WriteString(g.hoistNode(e, names, ""))
+			return
+		}
 	}
 	switch e.Kind() {
 	case symbolic.KNum:
@@ -1048,7 +1192,7 @@ func (g *gen) print(b *strings.Builder, e *symbolic.Node, names map[*symbolic.No
 		}
 		for _, a := range e.Args() {
 			if !first {
-				if neg, ok := negated(a, names); ok {
+				if neg, ok := negated(a, names); ok && !g.hoist.wants(a) {
 					b.WriteString(" - ")
 					g.printMul(b, neg.coef, neg.args, names, precMul)
 					continue
@@ -1112,6 +1256,7 @@ func (g *gen) printMul(b *strings.Builder, coef float64, args []*symbolic.Node, 
 		b.WriteString(formatFloat(coef))
 		first = false
 	}
+	args = g.hoistFactors(args, names)
 	for _, a := range args {
 		if !first {
 			b.WriteByte('*')
@@ -1123,6 +1268,42 @@ func (g *gen) printMul(b *strings.Builder, coef float64, args []*symbolic.Node, 
 		b.WriteByte(')')
 	}
 }
+
+// hoistFactors returns the factors of a product printed at the current
+// depth, with two or more invariant factors replaced by the name of
+// their product, computed further out.
+func (g *gen) hoistFactors(args []*symbolic.Node, names map[*symbolic.Node]string) []*symbolic.Node {
+	h := g.hoist
+	if h == nil || h.cur == 0 {
+		return args
+	}
+	var low, high []*symbolic.Node
+	d := 0
+	for _, a := range args {
+		if _, named := names[a]; h.of(a) < h.cur && (named || a.Kind() != symbolic.KNum) {
+			low = append(low, a)
+			d = max(d, h.of(a))
+		} else {
+			high = append(high, a)
+		}
+	}
+	if len(low) < 2 || len(high) == 0 {
+		return args
+	}
+	var key strings.Builder
+	for _, a := range low {
+		fmt.Fprintf(&key, "%p,", a)
+	}
+	part, ok := h.parts[key.String()]
+	if !ok {
+		name := g.define(d, "", nil, names, func(b *strings.Builder) { g.printMul(b, 1, low, names, precLowest) })
+		part = h.b.Sym(name)
+		names[part], h.sym[part] = name, d
+		h.parts[key.String()] = part
+	}
+	return append([]*symbolic.Node{part}, high...)
+}
+
 
 func (g *gen) printPow(b *strings.Builder, base, exp *symbolic.Node, names map[*symbolic.Node]string, prec int) {
 	// Mirror symbolic.Program.Run exactly (see symbolic.PowPlan), so that

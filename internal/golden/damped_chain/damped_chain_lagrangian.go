@@ -262,8 +262,9 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthv := out.Lthv
 		th0 := pth[0] // m
 		th1 := pth[1] // k
-		acc5 := 0.0   // Lth[0], summed over i
-		acc6 := 0.0   // Lth[1], summed over i
+		h0 := -th1
+		acc5 := 0.0 // Lth[0], summed over i
+		acc6 := 0.0 // Lth[1], summed over i
 		for i := 0; i <= 11; i++ {
 			v_1 := pv[i]    // dot(x[i])
 			v_2 := pv[i+12] // dot(x~[i])
@@ -288,8 +289,8 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			acc5 += 0.5*x1 - 0.5*x5
 			acc6 += -0.5*x3 + 0.5*x7
 			if l2 {
-				lqq[it*2] = -th1
-				lqq[1+it*2] = -th1
+				lqq[it*2] = h0
+				lqq[1+it*2] = h0
 				lvv[it*2] = th0
 				lvv[1+it*2] = th0
 				if l3 {

@@ -224,7 +224,8 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		for i := 0; i <= 19; i++ {
 			q_1 := pq[i] // x[i]
-			acc1 := 0.0  // Lq[i], summed over j
+			h0 := 0.5 * q_1
+			acc1 := 0.0 // Lq[i], summed over j
 			for j := 0; j <= 19; j++ {
 				th_0 := pth[20*i+j+20] // W[i][j]
 				q_2 := pq[j]           // x[j]
@@ -237,7 +238,7 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 					lqq[21+it*2] = 0.5 * th_0
 					if l3 {
 						lthq[20+it*2] = 0.5 * q_2
-						lthq[21+it*2] = 0.5 * q_1
+						lthq[21+it*2] = h0
 					}
 				}
 				it++

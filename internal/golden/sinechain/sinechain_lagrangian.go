@@ -228,26 +228,27 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lthq := out.Lthq
 		lthv := out.Lthv
 		th47 := pth[47] // w
-		acc3 := 0.0     // Lth[47], summed over i
+		x0 := t * th47
+		x4, x1 := math.Sincos(x0)
+		h0 := t * x4
+		acc3 := 0.0 // Lth[47], summed over i
 		for i := 0; i <= 23; i++ {
 			q_2 := pq[i]      // th[i]
 			u_3 := pu[i]      // u[i]
 			th_4 := pth[i+23] // m[i]
 			v_5 := pv[i]      // dot(th[i])
 			s0, x3 := math.Sincos(q_2)
-			x0 := t * th47
-			x4, x1 := math.Sincos(x0)
 			x2 := v_5 * v_5
 			sumL += x1*q_2*u_3 + 0.5*th_4*x2 + x3
 			lq[i] += x1*u_3 - s0
 			lv[i] += th_4 * v_5
-			acc3 += -t * q_2 * u_3 * x4
+			acc3 += -h0 * q_2 * u_3
 			lth[i+23] += 0.5 * x2
 			if l2 {
 				lqq[it] = -x3
 				lvv[it] = th_4
 				if l3 {
-					lthq[it] = -t * u_3 * x4
+					lthq[it] = -h0 * u_3
 					lthv[it] = v_5
 				}
 			}
