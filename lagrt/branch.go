@@ -20,35 +20,33 @@ const (
 	branchMoveRel = 0.1
 )
 
-// branchState is a sample's history for branch-jump detection.
+// branchState is a sample's history for branch-jump detection. The
+// gradient of its previous evaluation, if any, is in that call's slot
+// (Evaluator.prev).
 type branchState struct {
-	ok    bool      // cost and ratio below are from the last evaluation
-	cost  float64   // cost then
-	grad  []float64 // gradient then, nil if not evaluated
-	ratio float64   // ‖Δq‖∞/‖Δθ‖∞ of the step before it, 0 if unknown
+	cost  float64 // cost at the last evaluation
+	ratio float64 // ‖Δq‖∞/‖Δθ‖∞ of the step before it, 0 if unknown
 }
 
 // checkBranch compares sample i, just evaluated at theta (trajectory q,
-// cost in sl.cost, gradient grad or nil), with its previous evaluation at
-// e.lastTheta (trajectory sl.warm), adds a warning to sl.warnings if the
+// cost in sl.cost, gradient grad or nil), with its previous evaluation if
+// that was in the last successful call, at e.lastTheta (trajectory
+// st.warm, gradient in e.prev), adds a warning to sl.warnings if the
 // change looks like a jump to another branch of solutions, and updates
 // the history. The trapezoidal prediction ½(g_prev + g)·Δθ of the cost
 // change is accurate to O(|Δθ|³) on a smooth branch; a jump changes the
 // cost by an amount the step does not explain, or moves the trajectory
 // much farther per unit step than the previous step did.
-func (e *Evaluator) checkBranch(sl *evalSlot, i int, theta []float64, q [][]float64, grad []float64) {
-	b := &sl.branch
-	defer func() {
-		b.ok, b.cost = true, sl.cost
-		if grad != nil {
-			b.grad = append(b.grad[:0], grad...)
-		} else {
-			b.grad = b.grad[:0]
-		}
-	}()
-	if !b.ok || !e.haveLast || len(e.lastTheta) != len(theta) || len(sl.warm) != len(q) || len(q) == 0 || len(sl.warm[0]) != len(q[0]) {
+func (e *Evaluator) checkBranch(st *sampleState, sl *evalSlot, i int, theta []float64, q [][]float64, grad []float64) {
+	b := &st.branch
+	defer func() { b.cost = sl.cost }()
+	if st.call == 0 || st.call != e.lastCall || len(e.lastTheta) != len(theta) || len(st.warm) != len(q) || len(q) == 0 || len(st.warm[0]) != len(q[0]) {
 		b.ratio = 0
 		return
+	}
+	var prevGrad []float64
+	if e.lastWithGrad {
+		prevGrad = e.prev[st.pos].grad
 	}
 	dth := 0.0
 	for a, x := range theta {
@@ -65,11 +63,11 @@ func (e *Evaluator) checkBranch(sl *evalSlot, i int, theta []float64, q [][]floa
 		return s
 	}
 	switch {
-	case len(b.grad) == len(theta) && grad != nil:
-		p0, p1 := dot(b.grad), dot(grad)
+	case len(prevGrad) == len(theta) && grad != nil:
+		p0, p1 := dot(prevGrad), dot(grad)
 		pred, size, have = (p0+p1)/2, math.Abs(p0)+math.Abs(p1), true
-	case len(b.grad) == len(theta):
-		p0 := dot(b.grad)
+	case len(prevGrad) == len(theta):
+		p0 := dot(prevGrad)
 		pred, size, have = p0, math.Abs(p0), true
 	case grad != nil:
 		p1 := dot(grad)
@@ -82,9 +80,9 @@ func (e *Evaluator) checkBranch(sl *evalSlot, i int, theta []float64, q [][]floa
 	for c := range q[0] {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for k, row := range q {
-			dq = max(dq, math.Abs(row[c]-sl.warm[k][c]))
+			dq = max(dq, math.Abs(row[c]-st.warm[k][c]))
 			lo, hi = min(lo, row[c]), max(hi, row[c])
-			qmax = max(qmax, math.Abs(row[c]), math.Abs(sl.warm[k][c]))
+			qmax = max(qmax, math.Abs(row[c]), math.Abs(st.warm[k][c]))
 		}
 		scale = max(scale, hi-lo)
 	}

@@ -301,6 +301,28 @@
 // on a smooth branch, so smooth training raises no warning (tested on the
 // oscillator, the coupled and the double-well datasets).
 //
+// TrainOptions.BatchSize trains on minibatches, for datasets too large
+// for one step per pass: each epoch visits the samples in an order
+// shuffled by rand.New(rand.NewPCG(TrainOptions.Seed, epoch)) and takes
+// one optimiser step per BatchSize consecutive samples, on their mean
+// gradient (frozen entries zeroed, clipped per step). Within a batch the
+// samples are computed in parallel into slots reduced in the batch's
+// order, so results are bitwise independent of Workers, as with full
+// batches, and a batch of the whole dataset is the full batch exactly.
+// Each sample is still warm-started from its own free trajectory of the
+// previous epoch, and the final evaluation after the last epoch is over
+// all samples. Memory is the warm starts plus O(BatchSize·P) for the
+// gradients (the Evaluator's LossGradBatch, LossBatch), where full
+// batches keep two gradients per sample for branch-jump detection; that
+// detection therefore runs with full batches only. In TrainOptions,
+// BatchProgress reports every step, Progress every epoch (the mean cost
+// of its samples, each at the parameters before its batch's step, and the
+// parameters after its steps), and Observe every free solution, for
+// example to measure accuracy without solving again. After a stop in the
+// middle of an epoch, TrainResult.Theta holds the parameters after the
+// last step, to save and resume from; TrainResult.Loss, the loss at
+// Theta, is known only after the final evaluation.
+//
 // Samples with Initial conditions (Sample.Q0 with V0 or P0) are integrated
 // forward; they have a single solution, so they are neither warm-started
 // nor checked for branch jumps. A dataset may mix them with fixed and

@@ -75,7 +75,7 @@ func init() {
 			usage: "grad FILE.lag <solve flags> [--method=centered|ep|echo|echo1|adjoint|fd] [--beta=B] [--format=json|csv]",
 			help:  gradHelp, setup: gradSetup},
 		{name: "train", summary: "train the parameters (the embedded demo without FILE)",
-			usage: "train [FILE.lag --data=DATA.json] [--epochs=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|echo|echo1|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
+			usage: "train [FILE.lag --data=DATA.json] [--epochs=N] [--batch=N] [--lr=X] [--optimizer=adam|sgd] [--method=centered|ep|echo|echo1|adjoint] [--beta=B] [--workers=K] [--seed=S] [--init=params.json] [--out=params.json] [--history=loss.csv] [--plot=DIR]",
 			help:  trainHelp(), setup: trainSetup},
 		{name: "help", summary: "print the commands, or every flag of one",
 			usage: "help [COMMAND]", help: "Help lists the commands, or prints the usage, description and flags of COMMAND.",

@@ -49,6 +49,17 @@ couplings learn to reproduce the waveforms of a teacher network, on %d
 random drives drawn with --seed, for %d epochs unless --epochs says
 otherwise. --epochs=0 only evaluates the loss at the initial parameters.
 
+Each epoch takes one step on the full batch of samples by default. With
+--batch=N it takes one step per minibatch of N samples instead, visiting
+the samples in an order shuffled anew every epoch from --seed (the same
+seed gives the same run); the last batch of an epoch may be smaller. The
+loss and |grad| reported per epoch are then the mean cost of the epoch's
+samples, each at the parameters before its batch's step, and the mean
+gradient norm of its batches; the final loss is evaluated over all
+samples at the trained parameters. Minibatches need memory for the
+gradients of one batch only, and skip the detection of jumps to other
+branches of solutions, which compares full batches.
+
 Progress (epoch, loss, gradient norm, elapsed time, estimated time left) is
 updated in place on a terminal and printed as lines otherwise. --out writes
 the parameters as JSON (name to value) atomically at the end, also when
@@ -63,7 +74,7 @@ targets.`, demoSamples, demoEpochs)
 
 type trainOpts struct {
 	data, optimizer, method, init, out, history, plot string
-	epochs, workers                                   int
+	epochs, workers, batch                            int
 	lr, beta, momentum, clip, jitter, targetLoss      float64
 	seed                                              uint64
 	freeze, params                                    multiFlag
@@ -73,14 +84,15 @@ type trainOpts struct {
 func trainSetup(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 	o := new(trainOpts)
 	fs.StringVar(&o.data, "data", "", "training data `file` (JSON; see the README); required with FILE")
-	fs.IntVar(&o.epochs, "epochs", 0, fmt.Sprintf("number of epochs, one full-batch step each; 0 only evaluates the loss (default %d; demo %d)", defaultEpochs, demoEpochs))
+	fs.IntVar(&o.epochs, "epochs", 0, fmt.Sprintf("number of epochs, passes over the samples; 0 only evaluates the loss (default %d; demo %d)", defaultEpochs, demoEpochs))
+	fs.IntVar(&o.batch, "batch", 0, "minibatch size: one step per this many samples, shuffled every epoch; 0 means the full batch, one step per epoch")
 	fs.Float64Var(&o.lr, "lr", 0, fmt.Sprintf("learning rate, positive (default %g for adam, %g for sgd)", adamLR, sgdLR))
 	fs.StringVar(&o.optimizer, "optimizer", "adam", "optimizer: adam or sgd")
 	fs.Float64Var(&o.momentum, "momentum", sgdMomentum, "momentum of sgd, in [0, 1)")
 	fs.StringVar(&o.method, "method", "centered", "gradient method: centered, ep or adjoint (fd also works, slowly); echo and echo1 mean centered and ep, which initial-value samples run as the echo")
 	fs.Float64Var(&o.beta, "beta", 0, "nudging strength β of EP, positive (default: chosen from the problem's scale per sample)")
 	fs.IntVar(&o.workers, "workers", 0, "parallel solver goroutines; 0 means GOMAXPROCS")
-	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the demo's drives and --jitter")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed: the minibatch shuffles, the demo's drives and --jitter")
 	fs.Float64Var(&o.jitter, "jitter", 0, "perturb the initial parameters by this relative random amount (≥ 0)")
 	fs.StringVar(&o.init, "init", "", "initial parameters `file` (JSON from --out)")
 	fs.Var(&o.params, "param", "set an initial parameter `name=value`; repeatable")
@@ -127,6 +139,9 @@ func (o *trainOpts) check(fs *flag.FlagSet, demo bool) error {
 	}
 	if o.workers < 0 {
 		return usageError{fmt.Sprintf("--workers=%d: must not be negative (0 means GOMAXPROCS)", o.workers)}
+	}
+	if o.batch < 0 {
+		return usageError{fmt.Sprintf("--batch=%d: must not be negative (0 means the full batch)", o.batch)}
 	}
 	if !(o.jitter >= 0) || !finite(o.jitter) {
 		return usageError{fmt.Sprintf("--jitter=%g: must be a finite number ≥ 0", o.jitter)}
@@ -208,21 +223,29 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	if o.epochs == 0 {
 		what = "no epochs (evaluating the loss only)"
 	}
+	minibatch := o.batch > 0 && o.batch < len(data.Samples)
+	if minibatch && o.epochs > 0 {
+		nb := (len(data.Samples) + o.batch - 1) / o.batch
+		what += fmt.Sprintf(" of %s (minibatches of %d, seed %d)", plural(nb, "step"), o.batch, o.seed)
+	}
 	fmt.Fprintf(prog.w, "training %s: %s, %s, %s, %s, %s\n",
 		name, plural(info.P(), "parameter"), plural(len(data.Samples), "sample"), methodsUsed(data, method), optim.Name(), what)
 	initial := append([]float64(nil), theta...)
 	res, err := lagrt.Train(ctx, m, data, theta, &lagrt.TrainOptions{
-		Method:      method,
-		Solver:      &lagrt.Options{Beta: o.beta},
-		Optimizer:   optim,
-		Epochs:      o.epochs,
-		Workers:     o.workers,
-		Frozen:      o.freeze,
-		ClipNorm:    o.clip,
-		NoWarmStart: o.noWarmStart,
-		Retry:       true,
-		TargetLoss:  o.targetLoss,
-		Progress:    prog.update,
+		Method:        method,
+		Solver:        &lagrt.Options{Beta: o.beta},
+		Optimizer:     optim,
+		Epochs:        o.epochs,
+		BatchSize:     o.batch,
+		Seed:          o.seed,
+		Workers:       o.workers,
+		Frozen:        o.freeze,
+		ClipNorm:      o.clip,
+		NoWarmStart:   o.noWarmStart,
+		Retry:         true,
+		TargetLoss:    o.targetLoss,
+		Progress:      prog.update,
+		BatchProgress: prog.batch,
 	})
 	prog.done()
 	if res == nil {
@@ -240,7 +263,14 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 	}
 	if err != nil {
 		if stopped {
-			fmt.Fprintf(c.stderr, "lagc: training interrupted after %s; loss %.4g", plural(res.Steps, "step"), res.Loss)
+			fmt.Fprintf(c.stderr, "lagc: training interrupted after %s", plural(res.Steps, "step"))
+			switch {
+			case !math.IsNaN(res.Loss):
+				fmt.Fprintf(c.stderr, "; loss %.4g", res.Loss)
+			case len(res.History) > 0: // minibatches: no loss at the last parameters
+				h := res.History[len(res.History)-1]
+				fmt.Fprintf(c.stderr, "; mean loss %.4g in epoch %d", h.Loss, h.Epoch)
+			}
 			switch {
 			case saved:
 				fmt.Fprintf(c.stderr, "; parameters saved to %s (resume with --init=%s)", o.out, o.out)
@@ -260,8 +290,12 @@ func runTrain(c *cli, fs *flag.FlagSet, o *trainOpts, pos []string) error {
 		if len(res.History) > 0 {
 			first = res.History[0].Loss
 		}
+		steps := plural(res.Steps, "epoch")
+		if minibatch {
+			steps = fmt.Sprintf("%s (%s)", plural(len(res.History), "epoch"), plural(res.Steps, "step"))
+		}
 		fmt.Fprintf(c.stdout, "loss %.4g -> %.4g%s in %s, %s\n",
-			first, res.Loss, lossChange(first, res.Loss), plural(res.Steps, "epoch"), res.Elapsed.Round(time.Millisecond))
+			first, res.Loss, lossChange(first, res.Loss), steps, res.Elapsed.Round(time.Millisecond))
 	}
 	var teacher map[string]float64
 	if demo {
@@ -570,17 +604,36 @@ func (p *progress) update(s *lagrt.EpochStats) error {
 		len(strconv.Itoa(p.epochs)), s.Epoch, p.epochs, s.Loss, s.GradNorm,
 		s.Elapsed.Round(100*time.Millisecond), eta.Round(time.Second))
 	if p.tty {
-		pad := ""
-		if n := len(line); n < p.lastLen {
-			pad = strings.Repeat(" ", p.lastLen-n)
-		}
-		fmt.Fprintf(p.w, "\r%s%s", line, pad)
-		p.lastLen = len(line)
+		p.show(line)
 		return nil
 	}
 	if s.Epoch == 1 || s.Epoch%p.every == 0 || s.Epoch == p.epochs {
 		fmt.Fprintln(p.w, line)
 	}
+	return nil
+}
+
+// show replaces the line shown on the terminal.
+func (p *progress) show(line string) {
+	pad := ""
+	if n := len(line); n < p.lastLen {
+		pad = strings.Repeat(" ", p.lastLen-n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", line, pad)
+	p.lastLen = len(line)
+}
+
+// batch shows the progress of minibatches within the epoch, on a terminal
+// only; lines are per epoch (update).
+func (p *progress) batch(s *lagrt.BatchStats) error {
+	if p.quiet || !p.tty {
+		return nil
+	}
+	eta := time.Duration(float64(s.Elapsed) / float64(s.Steps) * float64(p.epochs*s.Batches-s.Steps))
+	line := fmt.Sprintf("epoch %*d/%d  batch %*d/%d  batch loss %.4e  |grad| %.3e  elapsed %s  left %s",
+		len(strconv.Itoa(p.epochs)), s.Epoch, p.epochs, len(strconv.Itoa(s.Batches)), s.Batch, s.Batches, s.Loss, s.GradNorm,
+		s.Elapsed.Round(100*time.Millisecond), eta.Round(time.Second))
+	p.show(line)
 	return nil
 }
 

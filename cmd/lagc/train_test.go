@@ -162,3 +162,44 @@ func TestProgress(t *testing.T) {
 		t.Errorf("plain progress: %d lines, first %q, second %q, last %q", len(lines), lines[0], lines[1], lines[len(lines)-1])
 	}
 }
+
+// TestTrainInterruptMinibatch: interrupted between epochs of minibatch
+// training, lagc saves the parameters after the last step and, having no
+// loss at them, reports the last epoch's mean loss.
+func TestTrainInterruptMinibatch(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "p.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	trainHook = func(epoch int) {
+		if epoch == 2 {
+			cancel()
+		}
+	}
+	defer func() { trainHook = nil }()
+	var stdout, stderr bytes.Buffer
+	code := runContext(ctx, []string{"train", "--epochs=1000", "--batch=5", "--out=" + out, "--quiet"}, &stdout, &stderr)
+	if code != 130 || !regexp.MustCompile(`training interrupted after 8 steps; mean loss 0\.\d+ in epoch 2; parameters saved to `).MatchString(stderr.String()) {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestProgressBatches: on a terminal, minibatches update the line in
+// place; plain output stays one line per epoch.
+func TestProgressBatches(t *testing.T) {
+	var tty bytes.Buffer
+	p := &progress{w: &tty, tty: true, epochs: 10, every: 1}
+	p.batch(&lagrt.BatchStats{Epoch: 2, Batch: 3, Batches: 4, Steps: 7, Loss: 0.25, GradNorm: 0.5, Elapsed: 7 * time.Second})
+	p.done()
+	if got := tty.String(); got != "\repoch  2/10  batch 3/4  batch loss 2.5000e-01  |grad| 5.000e-01  elapsed 7s  left 33s\n" {
+		t.Errorf("terminal progress %q", got)
+	}
+	var plain bytes.Buffer
+	p = newProgress(&plain, 10, false)
+	p.batch(&lagrt.BatchStats{Epoch: 1, Batch: 1, Batches: 4, Steps: 1, Elapsed: time.Second})
+	if plain.Len() != 0 {
+		t.Errorf("plain progress per batch: %q", plain.String())
+	}
+}
