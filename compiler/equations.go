@@ -74,12 +74,49 @@ func (q *Equation) String() string {
 	return b.String()
 }
 
+// genericIndex returns the name of the generic index of the equations:
+// "k", unless the source's sums use k (or k1, k2, ...) as a loop
+// variable, whose Σ would then read as if it summed over the generic
+// element; then the first of "n", "m", "k_" (and so on) that they do not.
+func genericIndex(m *dsl.Model) string {
+	used := map[string]bool{}
+	for _, ts := range [][]dsl.Term{m.LTerms, m.CTerms} {
+		for _, t := range ts {
+			for _, l := range t.Loops {
+				used[dsl.DisplayVar(l.Var)] = true
+			}
+		}
+	}
+	clash := func(k string) bool {
+		if used[k] {
+			return true
+		}
+		for v := range used {
+			if strings.HasPrefix(v, k) && strings.Trim(v[len(k):], "0123456789") == "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range []string{"k", "n", "m"} {
+		if !clash(k) {
+			return k
+		}
+	}
+	k := "k_"
+	for clash(k) {
+		k += "_"
+	}
+	return k
+}
+
 // Equations returns the Euler–Lagrange equation of every coordinate
 // declaration for a generic element.
 func (u *Unit) Equations() []Equation {
 	m := u.Model
 	b := m.B
 	var eqs []Equation
+	base := genericIndex(m)
 	for _, d := range m.Coords {
 		eq := Equation{Coord: d.Name}
 		var kvars []string
@@ -87,9 +124,9 @@ func (u *Unit) Equations() []Equation {
 		if len(d.Dims) > 0 {
 			var rs []string
 			for j, n := range d.Dims {
-				k := "k"
+				k := base
 				if len(d.Dims) > 1 {
-					k = fmt.Sprintf("k%d", j+1)
+					k = fmt.Sprintf("%s%d", base, j+1)
 				}
 				kvars = append(kvars, k)
 				kidx = append(kidx, dsl.VarAffine(k))

@@ -52,6 +52,36 @@ func TestEquationsGenericIndex(t *testing.T) {
 	}
 }
 
+// TestEquationsIndexCapture: when a source's sums already use k as a loop
+// variable, the generic index takes another name, so Σ_k keeps meaning the
+// source's sum and W2[k][n] is not printed as W2[k][k].
+func TestEquationsIndexCapture(t *testing.T) {
+	src := `system Bip
+const NH = 12, NO = 10
+param W[NO][NH] = 0.1
+coord h[NH], y[NO]
+lagrangian = sum(j in 0..NH-1, 0.5*dot(h[j])^2 - 0.5*h[j]^2) + sum(k in 0..NO-1, 0.5*dot(y[k])^2)
+           + sum(k in 0..NO-1, sum(j in 0..NH-1, W[k][j]*y[k]*h[j]))
+`
+	u, err := compiler.Compile("bip.lag", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, eq := range u.Equations() {
+		b.WriteString(eq.String())
+	}
+	got := b.String()
+	for _, w := range []string{"h[n], n = 0..11:", "Σ_{k=0..9} (-W[k][n]*y[k])", "y[n], n = 0..9:", "Σ_{j=0..11} (-W[n][j]*h[j])"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "W[k][k]") {
+		t.Errorf("generic index captured by the sum over k:\n%s", got)
+	}
+}
+
 // TestNonFiniteDerivatives: constants whose derivatives overflow float64
 // are positioned errors, not Go code with +Inf in it (issue 11 item 5).
 func TestNonFiniteDerivatives(t *testing.T) {

@@ -2,7 +2,9 @@ package dsl
 
 import (
 	"fmt"
+	"go/token"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -40,6 +42,15 @@ type Options struct {
 	// longer sums stay loops. 0 means DefaultUnrollLimit; a negative
 	// value keeps every sum outside nonlinear functions a loop.
 	UnrollLimit int
+	// Consts overrides the values of declared constants by name, as
+	// "lagc gen -D NAME=VALUE" does: one source then describes a family
+	// of models (array sizes included). Naming a constant that the
+	// source does not declare is an error.
+	Consts map[string]float64
+	// System, if not empty, replaces the name of the system statement
+	// (the generated type's name), so that several variants of one
+	// source can live in one Go package. It must be an identifier.
+	System string
 }
 
 // DefaultUnrollLimit is the default Options.UnrollLimit. Sums this short
@@ -71,6 +82,7 @@ func CheckWith(f *parser.File, opt Options) (m *Model, err error) {
 	c := newChecker(f.Filename, symbolic.NewBuilder(), nil, opt)
 	c.m.Filename, c.m.AST = f.Filename, f
 	c.check(f)
+	c.checkOverrides()
 	if len(c.errs) > 0 {
 		c.errs.Sort()
 		return nil, c.errs.Limit(parser.MaxErrors)
@@ -139,6 +151,29 @@ type checker struct {
 
 // newChecker returns a checker that lowers into b for model m (a new
 // model if nil).
+// checkOverrides reports Options.Consts entries that name no declared
+// constant and an Options.System that is not an identifier.
+func (c *checker) checkOverrides() {
+	start := parser.Pos{Filename: c.filename, Line: 1, Col: 1}
+	var names []string
+	for name := range c.opt.Consts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if e := c.names[name]; e == nil || e.kind != eConst {
+			var have []string
+			for _, k := range c.m.Consts {
+				have = append(have, k.Name)
+			}
+			c.errorf(start, "cannot set const %s: the source declares no such constant (it has: %s)", name, strings.Join(have, ", "))
+		}
+	}
+	if sys := c.opt.System; sys != "" && !token.IsIdentifier(sys) {
+		c.errorf(start, "cannot name the system %q: not an identifier", sys)
+	}
+}
+
 func newChecker(filename string, b *symbolic.Builder, m *Model, opt Options) *checker {
 	if opt.UnrollLimit == 0 {
 		opt.UnrollLimit = DefaultUnrollLimit
@@ -235,6 +270,9 @@ func (c *checker) check(f *parser.File) {
 			}
 			systemSeen = s
 			c.m.Name, c.m.Pos = s.Name.Name, s.Name.NamePos
+			if c.opt.System != "" {
+				c.m.Name = c.opt.System
+			}
 		case *parser.DeclStmt:
 			for _, it := range s.Items {
 				c.declare(s.Kind, it)
@@ -415,6 +453,9 @@ func (c *checker) declare(kind parser.DeclKind, it *parser.DeclItem) {
 	d := Decl{Name: e.name, Dims: e.dims, Pos: e.pos}
 	switch ek {
 	case eConst:
+		if v, ok := c.opt.Consts[e.name]; ok {
+			value = v
+		}
 		e.value, e.ready = value, true
 		c.m.Consts = append(c.m.Consts, Const{Name: e.name, Pos: e.pos, Value: value})
 		return

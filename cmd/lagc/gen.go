@@ -7,7 +7,9 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lagc/lagc/codegen"
@@ -32,11 +34,25 @@ func genSetup(check bool) func(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []str
 	return func(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []string) error {
 		out := fs.String("o", "", "output `file` (default NAME_lagrangian.go next to FILE.lag)")
 		pkg := fs.String("pkg", "", "Go package `name` (default $GOPACKAGE or the output directory's package)")
+		var opt compiler.Options
+		fs.Func("D", "set a `NAME=VALUE` const of the source (repeatable): one source, several sizes", func(s string) error {
+			name, val, ok := strings.Cut(s, "=")
+			v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if !ok || err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.TrimSpace(name) == "" {
+				return fmt.Errorf("want NAME=VALUE with a finite number, got %q", s)
+			}
+			if opt.Consts == nil {
+				opt.Consts = map[string]float64{}
+			}
+			opt.Consts[strings.TrimSpace(name)] = v
+			return nil
+		})
+		fs.StringVar(&opt.System, "system", "", "`name` of the generated model type, replacing the source's system name")
 		return func(c *cli, _ *flag.FlagSet, pos []string) error {
 			if len(pos) != 1 {
 				return usageError{"expected exactly one FILE.lag"}
 			}
-			path, code, err := generate(pos[0], *out, *pkg)
+			path, code, err := generate(pos[0], *out, *pkg, opt)
 			if err != nil {
 				return err
 			}
@@ -50,12 +66,12 @@ func genSetup(check bool) func(fs *flag.FlagSet) func(*cli, *flag.FlagSet, []str
 
 // generate compiles the source src and returns the output path and
 // contents.
-func generate(src, out, pkg string) (string, []byte, error) {
+func generate(src, out, pkg string, opt compiler.Options) (string, []byte, error) {
 	data, err := readSource(src)
 	if err != nil {
 		return "", nil, err
 	}
-	u, err := compiler.Compile(src, data)
+	u, err := compiler.CompileWith(src, data, opt)
 	if err != nil {
 		return "", nil, err
 	}
@@ -80,11 +96,29 @@ func generate(src, out, pkg string) (string, []byte, error) {
 			return "", nil, err
 		}
 	}
-	code, err := codegen.Generate(u, codegen.Options{Package: pkgName, Source: relSource(src, outPath)})
+	code, err := codegen.Generate(u, codegen.Options{Package: pkgName, Source: relSource(src, outPath), Settings: settingsString(opt)})
 	if err != nil {
 		return "", nil, err
 	}
 	return outPath, code, nil
+}
+
+// settingsString lists the overrides of opt as gen's flags, for the
+// generated file's header.
+func settingsString(opt compiler.Options) string {
+	var parts []string
+	var names []string
+	for name := range opt.Consts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		parts = append(parts, "-D "+name+"="+strconv.FormatFloat(opt.Consts[name], 'g', -1, 64))
+	}
+	if opt.System != "" {
+		parts = append(parts, "-system "+opt.System)
+	}
+	return strings.Join(parts, " ")
 }
 
 // relSource names src relative to the output file's directory, so the
