@@ -92,7 +92,7 @@ type gen struct {
 	// usedViews records the locals of Eval that the printed terms use
 	// (point and output views, level flags, t).
 	usedViews map[string]bool
-	settings string // Options.Settings
+	settings  string // Options.Settings
 	// hoist is set while the body of a term with loops is printed.
 	hoist *hoister
 }
@@ -712,11 +712,11 @@ func inputDepth(in *compiler.Input) int {
 // interpreter evaluates the same expressions in the innermost body; the
 // values agree up to the association of products.
 type hoister struct {
-	inner int                     // loop depth of the body
-	cur   int                     // depth of the code being printed
-	sym   map[*symbolic.Node]int  // input symbol → depth
-	depth map[*symbolic.Node]int  // memoised node depths
-	defs  [][]string              // definitions by depth
+	inner int                       // loop depth of the body
+	cur   int                       // depth of the code being printed
+	sym   map[*symbolic.Node]int    // input symbol → depth
+	depth map[*symbolic.Node]int    // memoised node depths
+	defs  [][]string                // definitions by depth
 	parts map[string]*symbolic.Node // partial products by factor list, as named symbols
 	b     *symbolic.Builder         // makes those symbols
 	n     int                       // names handed out
@@ -1311,7 +1311,6 @@ func (g *gen) hoistFactors(args []*symbolic.Node, names map[*symbolic.Node]strin
 	}
 	return append([]*symbolic.Node{part}, high...)
 }
-
 
 func (g *gen) printPow(b *strings.Builder, base, exp *symbolic.Node, names map[*symbolic.Node]string, prec int) {
 	// Mirror symbolic.Program.Run exactly (see symbolic.PowPlan), so that
