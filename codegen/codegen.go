@@ -530,6 +530,11 @@ func (g *gen) quantityLen(q lagrt.Quantity) int {
 	return g.u.Info.Dim(d.Wrt[0])
 }
 
+// isThetaGrad reports whether q is a parameter gradient, ∂L/∂θ or ∂c/∂θ:
+// Eval computes those only when w asks for them (the solver's iterations
+// do not), since a network's couplings can make them most of the work.
+func isThetaGrad(q lagrt.Quantity) bool { return q == lagrt.QLth || q == lagrt.QCth }
+
 // zeroVec prints the zeroing of n values of vector x (an array pointer
 // if ptr, else a slice expression).
 func zeroVec(x string, n int, ptr bool) string {
@@ -624,8 +629,16 @@ func (g *gen) kernel() {
 		case d.Level == 1 && g.usedViews[viewName(q)]:
 			views = append(views, fmt.Sprint(viewName(q), " := (*[", n, "]float64)(out.", d.Name, ")"))
 			if !plan.Covered[q] {
-				zs[0] = append(zs[0], zeroVec(viewName(q), n, true))
+				z := zeroVec(viewName(q), n, true)
+				if isThetaGrad(q) {
+					z = "if lt {\n" + z + "\n}"
+					g.usedViews["lt"] = true
+				}
+				zs[0] = append(zs[0], z)
 			}
+		case !plan.Covered[q] && isThetaGrad(q):
+			zs[0] = append(zs[0], "if lt {\n"+zeroVec("out."+d.Name, n, false)+"\n}")
+			g.usedViews["lt"] = true
 		case !plan.Covered[q]:
 			zs[d.Level-1] = append(zs[d.Level-1], zeroVec("out."+d.Name, n, false))
 			if d.Level > 1 {
@@ -638,6 +651,9 @@ func (g *gen) kernel() {
 	}
 	if g.usedViews["l3"] {
 		g.p("l3 := w&^lagrt.Level2 != 0 // everything")
+	}
+	if g.usedViews["lt"] {
+		g.p("lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives")
 	}
 	if g.usedViews["t"] {
 		g.p("t := p.T")
@@ -943,7 +959,13 @@ func (g *gen) term(t *compiler.Term) {
 		for k, e := range t.Emits {
 			if e.Local {
 				g.usedViews[viewName(e.Q)] = true
-				g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+				if isThetaGrad(e.Q) {
+					g.p("if lt {")
+					g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+					g.p("}")
+				} else {
+					g.p(viewName(e.Q), "[", linString(e.Row, lv), "] += acc", k)
+				}
 			}
 		}
 	}
@@ -1050,10 +1072,20 @@ func (g *gen) termBody(t *compiler.Term, names map[*symbolic.Node]string) {
 			}
 			printSincos(after[temp])
 		}
+		inTheta := false // inside "if lt {": the parameter derivatives, computed only when asked
 		for ; emit < t.NEmit[l]; emit++ {
 			e := t.Emits[emit]
 			d := &lagrt.Quantities[e.Q]
 			val := g.expr(prog.Outputs[e.Out], names, false)
+			if th := isThetaGrad(e.Q); th != inTheta {
+				if th {
+					g.p("if lt {")
+					g.usedViews["lt"] = true
+				} else {
+					g.p("}")
+				}
+				inTheta = th
+			}
 			switch {
 			case e.Q == lagrt.QL || e.Q == lagrt.QC:
 				if plan.Direct[e.Q] {
@@ -1086,6 +1118,9 @@ func (g *gen) termBody(t *compiler.Term, names map[*symbolic.Node]string) {
 				}
 				g.p(viewName(e.Q), "[", linString(e.Row, lv), "]", op, val)
 			}
+		}
+		if inTheta {
+			g.p("}")
 		}
 	}
 	for l := 1; l < 3; l++ {

@@ -266,7 +266,10 @@ var Quantities = [NumQuantities]QuantityDesc{
 // Level1 (values and first derivatives), Level2 (adds the second
 // derivatives in q and v that Newton's method needs) or Level3
 // (everything). Eval fills at least what was asked and may fill the rest of
-// the smallest level that contains the request.
+// the smallest level that contains the request. The solver's Newton and
+// chord iterations ask for their level without WantLth and WantCth, and
+// for those only at the solution; generated code then skips the parameter
+// derivatives, most of the work for a network with many couplings.
 const (
 	Level1 = WantL | WantLq | WantLv | WantLth | WantC | WantCq | WantCv | WantCth
 	Level2 = Level1 | WantLqq | WantLqv | WantLvv | WantCqq | WantCqv | WantCvv

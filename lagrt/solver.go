@@ -72,6 +72,7 @@ type iterate struct {
 	rnorm       float64 // ℓ2 norm of r over unknowns
 	rscale      float64 // ℓ2 size of its summands
 	kscale      float64 // ‖2·kin·|q|‖₂ at the last Level2 sweep
+	thetaOK     bool    // the last sweep accumulated ∂S_d/∂θ and ∂C_d/∂θ
 	rInf        float64 // max |r| over unknowns
 	lastCorr    float64
 	lastRC      float64
@@ -288,6 +289,8 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 	clear(s.dS)
 	clear(s.dC)
 	hess := want&WantLqq != 0
+	thS, thC := want&WantLth != 0, want&WantCth != 0
+	s.thetaOK = thS && thC
 	if hess {
 		clear(s.hs.diag)
 		clear(s.hs.kin)
@@ -304,11 +307,15 @@ func (s *Solver) sweep(q []float64, beta float64, want Want) bool {
 
 		sAct += h * out.L
 		sCost += h * out.C
-		for a, x := range out.Lth {
-			s.dS[a] += h * x
+		if thS {
+			for a, x := range out.Lth {
+				s.dS[a] += h * x
+			}
 		}
-		for a, x := range out.Cth {
-			s.dC[a] += h * x
+		if thC {
+			for a, x := range out.Cth {
+				s.dC[a] += h * x
+			}
 		}
 		ra, rb := s.r[k*n:k*n+n], s.r[k1*n:k1*n+n]
 		ga, gb := s.gC[k*n:k*n+n], s.gC[k1*n:k1*n+n]
@@ -529,6 +536,24 @@ func (s *Solver) converged(dn, scale float64, warm []float64) bool {
 	return dn <= tol || (s.rnorm <= s.roundoff() && dn <= 1e3*tol)
 }
 
+// wantTheta are the parameter derivatives, which the iterations of Newton's
+// method and of the chord method do not need: their sweeps leave them out
+// (a model with many parameters, a network's couplings, spends most of
+// an evaluation on them) and sweepTheta adds them at the solution.
+const wantTheta = WantLth | WantCth
+
+// sweepTheta sweeps at the solution s.q once more for ∂S_d/∂θ and ∂C_d/∂θ
+// if the last sweep left them out (the values it recomputes are the same).
+func (s *Solver) sweepTheta(beta float64, it int) error {
+	if s.thetaOK {
+		return nil
+	}
+	if !s.sweep(s.q, beta, Level1) {
+		return s.nanErr(s.q, beta, it)
+	}
+	return nil
+}
+
 // roundoff is the size of the rounding errors in the residual ‖r‖₂: those
 // of summing the steps' terms and those that the rounding of q causes
 // through the kinetic term (see sweep).
@@ -540,7 +565,7 @@ func (s *Solver) roundoff() float64 {
 // s.q is the solution, the last sweep was made there, and s.bnd holds the
 // Hessian factorisation there.
 func (s *Solver) newton(beta float64, warm []float64) (int, error) {
-	if !s.sweep(s.q, beta, Level2) {
+	if !s.sweep(s.q, beta, Level2&^wantTheta) {
 		return 0, s.nanErr(s.q, beta, 0)
 	}
 	scale := normInf(s.q)
@@ -573,7 +598,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 					return it, err
 				}
 			}
-			return it, nil
+			return it, s.sweepTheta(beta, it)
 		}
 		if it >= s.set.maxIter {
 			if err := s.checkCond(it); err != nil {
@@ -588,7 +613,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 		alpha := 1.0
 		for ls := 0; ; ls++ {
 			s.step(s.qt, s.q, alpha)
-			ok := s.sweep(s.qt, beta, Level2)
+			ok := s.sweep(s.qt, beta, Level2&^wantTheta)
 			if ok && (s.rnorm <= (1-1e-4*alpha)*r0 || s.rnorm <= s.roundoff()) {
 				s.q, s.qt = s.qt, s.q
 				break
@@ -605,7 +630,7 @@ func (s *Solver) newton(beta float64, warm []float64) (int, error) {
 				// Hessian's conditioning allows.
 				if r0 <= 16*s.roundoff() && dn <= 1e3*max(s.set.tol, s.floorTol())*max(normInf(s.q), scale) {
 					s.lastCorr = dn
-					return it, nil
+					return it, s.sweepTheta(beta, it)
 				}
 				if err := s.checkCond(it); err != nil {
 					return it, err
@@ -708,7 +733,7 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 		scale = normInf(s.q)
 	}
 	for it := 1; ; it++ {
-		if !s.sweep(s.q, beta, Level1) {
+		if !s.sweep(s.q, beta, Level1&^wantTheta) {
 			return it, s.nanErr(s.q, beta, it)
 		}
 		s.gather(s.r, nil, 0)
@@ -719,7 +744,7 @@ func (s *Solver) chord(beta float64, pred []float64) (int, error) {
 		dn := normInf(s.rhs)
 		if s.converged(dn, scale, s.qfree) {
 			s.lastCorr = dn
-			return it, nil
+			return it, s.sweepTheta(beta, it)
 		}
 		if !(dn <= prev/2) || it >= s.set.maxIter {
 			// Poor contraction (large β or strong nonlinearity):

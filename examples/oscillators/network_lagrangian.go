@@ -122,8 +122,9 @@ func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Pendulums{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[2]float64)(p.Q)
 	pv := (*[2]float64)(p.V)
 	pth := (*[3]float64)(p.Theta)
@@ -134,7 +135,9 @@ func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	lth := (*[3]float64)(out.Lth)
 	cq := (*[2]float64)(out.Cq)
 	*(*[2]float64)(out.Cv) = [2]float64{}
-	*(*[3]float64)(out.Cth) = [3]float64{}
+	if lt {
+		*(*[3]float64)(out.Cth) = [3]float64{}
+	}
 	if l3 {
 		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
@@ -160,9 +163,11 @@ func (Pendulums) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[1] = -9.81*th2*x4 - x3*th0*x6
 		lv[0] = th1 * v0
 		lv[1] = th2 * v1
-		lth[1] = 0.5*x0 + 9.81*x1
-		lth[2] = 0.5*x2 + 9.81*x3
-		lth[0] = -0.5 * x7
+		if lt {
+			lth[1] = 0.5*x0 + 9.81*x1
+			lth[2] = 0.5*x2 + 9.81*x3
+			lth[0] = -0.5 * x7
+		}
 		if l2 {
 			lqq := (*[4]float64)(out.Lqq)
 			lvv := (*[2]float64)(out.Lvv)

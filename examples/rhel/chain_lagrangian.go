@@ -132,8 +132,9 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Chain{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[6]float64)(p.Q)
 	pv := (*[6]float64)(p.V)
 	pth := (*[13]float64)(p.Theta)
@@ -143,7 +144,9 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	lth := (*[13]float64)(out.Lth)
 	cq := (*[6]float64)(out.Cq)
 	*(*[6]float64)(out.Cv) = [6]float64{}
-	*(*[13]float64)(out.Cth) = [13]float64{}
+	if lt {
+		*(*[13]float64)(out.Cth) = [13]float64{}
+	}
 	if l3 {
 		*(*[6]float64)(out.Lvt) = [6]float64{}
 	}
@@ -211,19 +214,21 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lv[3] = th3 * v3
 		lv[4] = th4 * v4
 		lv[5] = th5 * v5
-		lth[0] = 0.5 * x0
-		lth[1] = 0.5 * x1
-		lth[2] = 0.5 * x2
-		lth[3] = 0.5 * x3
-		lth[4] = 0.5 * x4
-		lth[5] = 0.5 * x5
-		lth[6] = -0.5 * x6
-		lth[7] = -0.5 * x9
-		lth[8] = -0.5 * x12
-		lth[9] = -0.5 * x15
-		lth[10] = -0.5 * x18
-		lth[11] = -0.5 * x21
-		lth[12] = -0.5 * x22
+		if lt {
+			lth[0] = 0.5 * x0
+			lth[1] = 0.5 * x1
+			lth[2] = 0.5 * x2
+			lth[3] = 0.5 * x3
+			lth[4] = 0.5 * x4
+			lth[5] = 0.5 * x5
+			lth[6] = -0.5 * x6
+			lth[7] = -0.5 * x9
+			lth[8] = -0.5 * x12
+			lth[9] = -0.5 * x15
+			lth[10] = -0.5 * x18
+			lth[11] = -0.5 * x21
+			lth[12] = -0.5 * x22
+		}
 		if l2 {
 			lqq := (*[16]float64)(out.Lqq)
 			lvv := (*[6]float64)(out.Lvv)

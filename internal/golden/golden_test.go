@@ -1,6 +1,7 @@
 package golden_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -120,5 +121,46 @@ func TestDefaultParams(t *testing.T) {
 	}
 	if got.K[3] != 1 || got.W[2][5] != 0.01 {
 		t.Errorf("defaults %v, %v", got.K[3], got.W[2][5])
+	}
+}
+
+// TestGeneratedThetaOnDemand: generated code fills ∂L/∂θ and ∂c/∂θ only
+// when asked (the solver's iterations do not ask), and then the same
+// values as at the full level; everything else is unaffected.
+func TestGeneratedThetaOnDemand(t *testing.T) {
+	const noTheta = lagrt.Level2 &^ (lagrt.WantLth | lagrt.WantCth)
+	for _, g := range generated {
+		info := g.model.Info()
+		if info.P() == 0 {
+			continue
+		}
+		p := lagrttest.RandomPoint(info, rand.New(rand.NewPCG(5, 6)))
+		full, part := lagrt.NewOut(info), lagrt.NewOut(info)
+		g.model.Eval(lagrt.Level2, p, full)
+		for _, v := range [][]float64{part.Lth, part.Cth} {
+			for a := range v {
+				v[a] = math.NaN()
+			}
+		}
+		g.model.Eval(noTheta, p, part)
+		for a, x := range part.Lth {
+			if !math.IsNaN(x) {
+				t.Fatalf("%s: Lth[%d] written without WantLth", g.file, a)
+			}
+		}
+		if part.L != full.L || part.Lq[0] != full.Lq[0] || part.Lqq[0] != full.Lqq[0] {
+			t.Errorf("%s: values without WantLth differ", g.file)
+		}
+		g.model.Eval(lagrt.Level1, p, part)
+		for a := range full.Lth {
+			if part.Lth[a] != full.Lth[a] {
+				t.Errorf("%s: Lth[%d] = %v at Level1, %v at Level2", g.file, a, part.Lth[a], full.Lth[a])
+			}
+		}
+		for a := range full.Cth {
+			if part.Cth[a] != full.Cth[a] {
+				t.Errorf("%s: Cth[%d] = %v at Level1, %v at Level2", g.file, a, part.Cth[a], full.Cth[a])
+			}
+		}
 	}
 }

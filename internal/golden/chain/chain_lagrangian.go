@@ -131,8 +131,9 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Chain{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[4]float64)(p.Q)
 	pv := (*[4]float64)(p.V)
 	pth := (*[6]float64)(p.Theta)
@@ -144,7 +145,9 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	cq := (*[4]float64)(out.Cq)
 	*cq = [4]float64{}
 	*(*[4]float64)(out.Cv) = [4]float64{}
-	*(*[6]float64)(out.Cth) = [6]float64{}
+	if lt {
+		*(*[6]float64)(out.Cth) = [6]float64{}
+	}
 	if l3 {
 		*(*[4]float64)(out.Lvt) = [4]float64{}
 	}
@@ -192,12 +195,14 @@ func (Chain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lv[1] = th0 * v1
 		lv[2] = th0 * v2
 		lv[3] = th0 * v3
-		lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
-		lth[1] = -0.5 * x1
-		lth[2] = -0.5 * x3
-		lth[3] = -0.5 * x5
-		lth[4] = -0.5 * x7
-		lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
+		if lt {
+			lth[0] = 0.5*x0 + 0.5*x2 + 0.5*x4 + 0.5*x6
+			lth[1] = -0.5 * x1
+			lth[2] = -0.5 * x3
+			lth[3] = -0.5 * x5
+			lth[4] = -0.5 * x7
+			lth[5] = -0.5*x10 - 0.5*x13 - 0.5*x16
+		}
 		if l2 {
 			lqq := (*[10]float64)(out.Lqq)
 			lvv := (*[4]float64)(out.Lvv)

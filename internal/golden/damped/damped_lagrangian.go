@@ -117,8 +117,9 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Damped{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	t := p.T
 	pq := (*[1]float64)(p.Q)
 	pv := (*[1]float64)(p.V)
@@ -129,7 +130,9 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.C = 0
 	out.Cq[0] = 0
 	out.Cv[0] = 0
-	*(*[3]float64)(out.Cth) = [3]float64{}
+	if lt {
+		*(*[3]float64)(out.Cth) = [3]float64{}
+	}
 
 	// Term 1 of the Lagrangian.
 	th2 := pth[2] // gamma
@@ -144,9 +147,11 @@ func (Damped) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.L = 0.5 * x0 * x3
 	lq[0] = -x0 * q0 * th1
 	lv[0] = x0 * th0 * v0
-	lth[2] = 0.5 * t * x0 * x3
-	lth[0] = 0.5 * x0 * x1
-	lth[1] = -0.5 * x0 * x2
+	if lt {
+		lth[2] = 0.5 * t * x0 * x3
+		lth[0] = 0.5 * x0 * x1
+		lth[1] = -0.5 * x0 * x2
+	}
 	if l2 {
 		lqq := (*[1]float64)(out.Lqq)
 		lvv := (*[1]float64)(out.Lvv)

@@ -231,8 +231,9 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(DampedChain{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[24]float64)(p.Q)
 	pv := (*[24]float64)(p.V)
 	pth := (*[25]float64)(p.Theta)
@@ -245,10 +246,14 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	sumL := 0.0
 	clear(lq[:])
 	clear(lv[:])
-	clear(lth[:])
+	if lt {
+		clear(lth[:])
+	}
 	clear(cq[:])
 	clear(out.Cv[:24])
-	clear(out.Cth[:25])
+	if lt {
+		clear(out.Cth[:25])
+	}
 	if l3 {
 		clear(out.Lvt[:24])
 	}
@@ -286,8 +291,10 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			lq[i+12] += -0.5*th1*x2 - 0.5*th1*x6
 			lv[i] += 0.5*th0*(x10+v_2) - 0.5*th0*(x10-v_2)
 			lv[i+12] += 0.5*th0*x0 + 0.5*th0*x4
-			acc5 += 0.5*x1 - 0.5*x5
-			acc6 += -0.5*x3 + 0.5*x7
+			if lt {
+				acc5 += 0.5*x1 - 0.5*x5
+				acc6 += -0.5*x3 + 0.5*x7
+			}
 			if l2 {
 				lqq[it*2] = h0
 				lqq[1+it*2] = h0
@@ -302,8 +309,12 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[0] += acc5
-		lth[1] += acc6
+		if lt {
+			lth[0] += acc5
+		}
+		if lt {
+			lth[1] += acc6
+		}
 	}
 
 	// Term 2 of the Lagrangian, summed over i in 0..10 (11 points).
@@ -333,7 +344,9 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			lq[i] += 0.5*th_0*x8 - 0.5*th_0*x10
 			lq[i+13] += -0.5*th_0*x1 - 0.5*th_0*x3
 			lq[i+12] += 0.5*th_0*x1 + 0.5*th_0*x3
-			lth[i+2] += -0.5*x2 + 0.5*x4
+			if lt {
+				lth[i+2] += -0.5*x2 + 0.5*x4
+			}
 			if l2 {
 				lqq[24+it*8] = -th_0
 				lqq[25+it*8] = -th_0
@@ -376,7 +389,9 @@ func (DampedChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += -th_0 * v_1 * q_2
 			lq[i+12] += -th_0 * v_1
 			lv[i] += -th_0 * q_2
-			lth[i+13] += -v_1 * q_2
+			if lt {
+				lth[i+13] += -v_1 * q_2
+			}
 			if l2 {
 				lqv[it] = -th_0
 				if l3 {

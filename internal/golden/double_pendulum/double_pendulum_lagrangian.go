@@ -130,8 +130,9 @@ func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(DoublePendulum{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[2]float64)(p.Q)
 	pv := (*[2]float64)(p.V)
 	pth := (*[4]float64)(p.Theta)
@@ -142,7 +143,9 @@ func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	cq := (*[2]float64)(out.Cq)
 	*cq = [2]float64{}
 	*(*[2]float64)(out.Cv) = [2]float64{}
-	*(*[4]float64)(out.Cth) = [4]float64{}
+	if lt {
+		*(*[4]float64)(out.Cth) = [4]float64{}
+	}
 	if l3 {
 		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
@@ -179,10 +182,12 @@ func (DoublePendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[1] = -th3*v1*th1*x11 - 9.81*th3*x7*th1
 		lv[0] = x0*v0*th0 + th2*th1*x14
 		lv[1] = th3 * th1 * x17
-		lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
-		lth[0] = x18 + 0.5*x0*x1
-		lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
-		lth[3] = v1*th1*x17 + 9.81*x3*th1
+		if lt {
+			lth[2] = th2*x1*th0 + v0*th1*x14 + 9.81*x2*th0 + 9.81*x2*th1
+			lth[0] = x18 + 0.5*x0*x1
+			lth[1] = 9.81*th3*x3 + x18 + 0.5*x5 + 0.5*x9
+			lth[3] = v1*th1*x17 + 9.81*x3*th1
+		}
 		if l2 {
 			lqq := (*[4]float64)(out.Lqq)
 			lqv := (*[4]float64)(out.Lqv)

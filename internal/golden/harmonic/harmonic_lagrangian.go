@@ -114,8 +114,9 @@ func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(HarmonicOscillator{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[1]float64)(p.Q)
 	pv := (*[1]float64)(p.V)
 	pth := (*[2]float64)(p.Theta)
@@ -125,7 +126,9 @@ func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	lth := (*[2]float64)(out.Lth)
 	cq := (*[1]float64)(out.Cq)
 	out.Cv[0] = 0
-	*(*[2]float64)(out.Cth) = [2]float64{}
+	if lt {
+		*(*[2]float64)(out.Cth) = [2]float64{}
+	}
 	if l3 {
 		out.Lvt[0] = 0
 	}
@@ -141,8 +144,10 @@ func (HarmonicOscillator) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		out.L = 0.5*th0*x0 - 0.5*x1*th1
 		lq[0] = -q0 * th1
 		lv[0] = th0 * v0
-		lth[0] = 0.5 * x0
-		lth[1] = -0.5 * x1
+		if lt {
+			lth[0] = 0.5 * x0
+			lth[1] = -0.5 * x1
+		}
 		if l2 {
 			lqq := (*[1]float64)(out.Lqq)
 			lvv := (*[1]float64)(out.Lvv)

@@ -106,8 +106,9 @@ func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Kepler{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[2]float64)(p.Q)
 	pv := (*[2]float64)(p.V)
 	pth := (*[1]float64)(p.Theta)
@@ -118,7 +119,9 @@ func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.C = 0
 	*(*[2]float64)(out.Cq) = [2]float64{}
 	*(*[2]float64)(out.Cv) = [2]float64{}
-	out.Cth[0] = 0
+	if lt {
+		out.Cth[0] = 0
+	}
 	if l3 {
 		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
@@ -136,7 +139,9 @@ func (Kepler) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	lq[0] = q0*x1 - x3*th0
 	lv[0] = v0
 	lv[1] = x0 * v1
-	lth[0] = x2
+	if lt {
+		lth[0] = x2
+	}
 	if l2 {
 		lqq := (*[1]float64)(out.Lqq)
 		lqv := (*[1]float64)(out.Lqv)

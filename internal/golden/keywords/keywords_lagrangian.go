@@ -128,8 +128,9 @@ func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Keywords{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[2]float64)(p.Q)
 	pv := (*[2]float64)(p.V)
 	pth := (*[4]float64)(p.Theta)
@@ -141,7 +142,9 @@ func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	cq := (*[2]float64)(out.Cq)
 	*cq = [2]float64{}
 	*(*[2]float64)(out.Cv) = [2]float64{}
-	*(*[4]float64)(out.Cth) = [4]float64{}
+	if lt {
+		*(*[4]float64)(out.Cth) = [4]float64{}
+	}
 	if l3 {
 		*(*[2]float64)(out.Lvt) = [2]float64{}
 	}
@@ -165,10 +168,12 @@ func (Keywords) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[1] = -q0 * x2
 		lv[0] = th0 * v0
 		lv[1] = th1 * v1
-		lth[0] = 0.5 * x0
-		lth[1] = 0.5 * x1
-		lth[2] = -q0 * q1
-		lth[3] = -q0 * q1
+		if lt {
+			lth[0] = 0.5 * x0
+			lth[1] = 0.5 * x1
+			lth[2] = -q0 * q1
+			lth[3] = -q0 * q1
+		}
 		if l2 {
 			lqq := (*[2]float64)(out.Lqq)
 			lvv := (*[2]float64)(out.Lvv)

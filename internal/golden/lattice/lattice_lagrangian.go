@@ -293,8 +293,9 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Lattice{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[80]float64)(p.Q)
 	pv := (*[80]float64)(p.V)
 	pth := (*[81]float64)(p.Theta)
@@ -305,11 +306,15 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	cq := (*[80]float64)(out.Cq)
 	sumL := 0.0
 	clear(lq[:])
-	clear(lth[:])
+	if lt {
+		clear(lth[:])
+	}
 	sumC := 0.0
 	clear(cq[:])
 	clear(out.Cv[:80])
-	clear(out.Cth[:81])
+	if lt {
+		clear(out.Cth[:81])
+	}
 	if l3 {
 		clear(out.Lvt[:80])
 	}
@@ -332,8 +337,10 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j] += -q_2 * th_3
 			lv[j] = th80 * v_1
-			acc3 += 0.5 * x0
-			lth[j] += -0.5 * x1
+			if lt {
+				acc3 += 0.5 * x0
+				lth[j] += -0.5 * x1
+			}
 			if l2 {
 				lqq[it] = -th_3
 				lvv[it] = th80
@@ -344,7 +351,9 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[80] += acc3
+		if lt {
+			lth[80] += acc3
+		}
 	}
 
 	// Term 2 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -365,8 +374,10 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+20] += -q_2 * th_3
 			lv[j+20] = th80 * v_1
-			acc3 += 0.5 * x0
-			lth[j+20] += -0.5 * x1
+			if lt {
+				acc3 += 0.5 * x0
+				lth[j+20] += -0.5 * x1
+			}
 			if l2 {
 				lqq[20+it] = -th_3
 				lvv[20+it] = th80
@@ -377,7 +388,9 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[80] += acc3
+		if lt {
+			lth[80] += acc3
+		}
 	}
 
 	// Term 3 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -398,8 +411,10 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+40] += -q_2 * th_3
 			lv[j+40] = th80 * v_1
-			acc3 += 0.5 * x0
-			lth[j+40] += -0.5 * x1
+			if lt {
+				acc3 += 0.5 * x0
+				lth[j+40] += -0.5 * x1
+			}
 			if l2 {
 				lqq[40+it] = -th_3
 				lvv[40+it] = th80
@@ -410,7 +425,9 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[80] += acc3
+		if lt {
+			lth[80] += acc3
+		}
 	}
 
 	// Term 4 of the Lagrangian, summed over j in 0..19 (20 points).
@@ -431,8 +448,10 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*th80*x0 - 0.5*x1*th_3
 			lq[j+60] += -q_2 * th_3
 			lv[j+60] = th80 * v_1
-			acc3 += 0.5 * x0
-			lth[j+60] += -0.5 * x1
+			if lt {
+				acc3 += 0.5 * x0
+				lth[j+60] += -0.5 * x1
+			}
 			if l2 {
 				lqq[60+it] = -th_3
 				lvv[60+it] = th80
@@ -443,7 +462,9 @@ func (Lattice) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[80] += acc3
+		if lt {
+			lth[80] += acc3
+		}
 	}
 
 	// Term 5 of the Lagrangian, summed over j in 0..19 (20 points).

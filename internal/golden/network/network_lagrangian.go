@@ -171,8 +171,9 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Network{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[20]float64)(p.Q)
 	pv := (*[20]float64)(p.V)
 	pth := (*[420]float64)(p.Theta)
@@ -186,7 +187,9 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	clear(lq[:])
 	clear(cq[:])
 	clear(out.Cv[:20])
-	clear(out.Cth[:420])
+	if lt {
+		clear(out.Cth[:420])
+	}
 	if l3 {
 		clear(out.Lvt[:20])
 	}
@@ -205,7 +208,9 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += 0.5*(v_0*v_0) - 0.5*x0*th_2 - 0.025*((q_1*q_1)*(q_1*q_1))
 			lq[i] += -0.1*(q_1*q_1*q_1) - q_1*th_2
 			lv[i] = v_0
-			lth[i] = -0.5 * x0
+			if lt {
+				lth[i] = -0.5 * x0
+			}
 			if l2 {
 				lqq[it] = -th_2 - 0.30000000000000004*x0
 				lvv[it] = 1
@@ -232,7 +237,9 @@ func (Network) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 				sumL += 0.5 * th_0 * q_1 * q_2
 				acc1 += 0.5 * th_0 * q_2
 				lq[j] += 0.5 * th_0 * q_1
-				lth[20*i+j+20] = 0.5 * q_1 * q_2
+				if lt {
+					lth[20*i+j+20] = 0.5 * q_1 * q_2
+				}
 				if l2 {
 					lqq[20+it*2] = 0.5 * th_0
 					lqq[21+it*2] = 0.5 * th_0

@@ -110,8 +110,9 @@ func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Pendulum{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	pq := (*[1]float64)(p.Q)
 	pv := (*[1]float64)(p.V)
 	pth := (*[2]float64)(p.Theta)
@@ -121,7 +122,9 @@ func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.C = 0
 	out.Cq[0] = 0
 	out.Cv[0] = 0
-	*(*[2]float64)(out.Cth) = [2]float64{}
+	if lt {
+		*(*[2]float64)(out.Cth) = [2]float64{}
+	}
 	if l3 {
 		out.Lvt[0] = 0
 	}
@@ -137,8 +140,10 @@ func (Pendulum) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	out.L = 0.5*th0*x0*x1 + 9.81*th0*th1*x2
 	lq[0] = -9.81 * th0 * th1 * x3
 	lv[0] = th0 * x0 * v0
-	lth[0] = 0.5*x0*x1 + 9.81*th1*x2
-	lth[1] = th0*th1*x1 + 9.81*th0*x2
+	if lt {
+		lth[0] = 0.5*x0*x1 + 9.81*th1*x2
+		lth[1] = th0*th1*x1 + 9.81*th0*x2
+	}
 	if l2 {
 		lqq := (*[1]float64)(out.Lqq)
 		lvv := (*[1]float64)(out.Lvv)

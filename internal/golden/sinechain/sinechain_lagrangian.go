@@ -197,8 +197,9 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(SineChain{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	t := p.T
 	pq := (*[24]float64)(p.Q)
 	pv := (*[24]float64)(p.V)
@@ -212,10 +213,14 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	sumL := 0.0
 	clear(lq[:])
 	clear(lv[:])
-	clear(lth[:])
+	if lt {
+		clear(lth[:])
+	}
 	sumC := 0.0
 	clear(out.Cv[:24])
-	clear(out.Cth[:48])
+	if lt {
+		clear(out.Cth[:48])
+	}
 	if l3 {
 		clear(out.Lvt[:24])
 	}
@@ -242,8 +247,10 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += x1*q_2*u_3 + 0.5*th_4*x2 + x3
 			lq[i] += x1*u_3 - s0
 			lv[i] += th_4 * v_5
-			acc3 += -h0 * q_2 * u_3
-			lth[i+23] += 0.5 * x2
+			if lt {
+				acc3 += -h0 * q_2 * u_3
+				lth[i+23] += 0.5 * x2
+			}
 			if l2 {
 				lqq[it] = -x3
 				lvv[it] = th_4
@@ -254,7 +261,9 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			}
 			it++
 		}
-		lth[47] += acc3
+		if lt {
+			lth[47] += acc3
+		}
 	}
 
 	// Term 2 of the Lagrangian, summed over i in 1..23 (23 points).
@@ -271,7 +280,9 @@ func (SineChain) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			sumL += th_0 * x1
 			lq[i] += -th_0 * x2
 			lq[i-1] += th_0 * x2
-			lth[i-1] += x1
+			if lt {
+				lth[i-1] += x1
+			}
 			if l2 {
 				lqq[24+it*4] = -th_0 * x1
 				lqq[25+it*4] = th_0 * x1
