@@ -34,3 +34,10 @@ func TrainGradBuffers(ctx context.Context, m Model, data *Dataset, theta0 []floa
 	res, err := tr.run()
 	return res, tr.ev.GradBuffers(), err
 }
+
+// SchurStats reports the arrow structure LinearSchur found (the hub
+// coordinates) and how many of its factorisations since the last setup
+// fell back to the block LU.
+func (s *Solver) SchurStats() (hubs []int32, fallbacks int) {
+	return s.lin.ar.hubs, s.lin.sch.fallbacks
+}

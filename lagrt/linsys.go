@@ -66,11 +66,20 @@ const (
 	// M = I, so the preconditioned Hessian is the identity plus the
 	// spatial couplings relative to the time problems.
 	LinearKrylov
+	// LinearSchur is the exact arrow (bordered) solver of schur.go for
+	// Hessians whose spatial couplings all have an end in a small set of
+	// hub coordinates: each other coordinate's time problem is factored
+	// by the scalar band LU, the hubs' Schur complement (dense, of order
+	// |hubs|·N) by LAPACK's LU with partial pivoting. Where a leaf's own
+	// time problem is singular it falls back to LinearBlock for that
+	// factorisation.
+	LinearSchur
 )
 
-var linearNames = [...]string{"auto", "band", "block", "block-reuse", "krylov"}
+var linearNames = [...]string{"auto", "band", "block", "block-reuse", "krylov", "schur"}
 
-// String returns "auto", "band", "block", "block-reuse" or "krylov".
+// String returns "auto", "band", "block", "block-reuse", "krylov" or
+// "schur".
 func (l LinearSolver) String() string {
 	if l >= 0 && int(l) < len(linearNames) {
 		return linearNames[l]
@@ -96,6 +105,8 @@ type linear struct {
 	bnd     band
 	blk     blockLU
 	sites   []band    // LinearKrylov: one scalar time problem per coordinate
+	ar      arrow     // hub structure of the pattern (LinearSchur)
+	sch     schurLU   // LinearSchur
 	scatD   []scatter // LinearBand: assembly from hs.diag
 	scatO   []scatter // LinearBand: assembly from hs.off
 	scatKey scatterKey
@@ -113,16 +124,44 @@ type linear struct {
 	krylov  int       // GMRES iterations since setup
 }
 
+// linShape is what chooseLinear decides from: n coordinates, nb unknown
+// time rows of block bandwidth bw, the density of the union pattern and,
+// when the pattern has an arrow structure (hubs ≥ 0, else −1), the
+// estimated flops of one LinearSchur factorisation.
+type linShape struct {
+	n, nb, bw    int
+	dens         float64
+	hubs, leaves int
+	schur        float64
+}
+
+// blockFlops is the flops of one LinearBlock factorisation.
+func (sh *linShape) blockFlops() float64 {
+	c := 7.67
+	if sh.bw == 2 {
+		c = 22.7
+	}
+	n := float64(sh.n)
+	return c * n * n * n * float64(sh.nb)
+}
+
+// schurMaxHubs is the largest number of hubs for which LinearAuto
+// considers LinearSchur.
+func schurMaxHubs(n int) int { return min(32, n/4) }
+
 // chooseLinear applies the selection rule of LinearSolver. fallback
 // reports a LinearKrylov choice that gives way to LinearBlockReuse when
 // GMRES needs more than krylovBudget iterations.
-func chooseLinear(forced LinearSolver, n int, dens float64) (kind LinearSolver, fallback bool) {
+func chooseLinear(forced LinearSolver, sh linShape) (kind LinearSolver, fallback bool) {
 	if forced != LinearAuto {
 		return forced, false
 	}
+	n, dens := sh.n, sh.dens
 	switch {
 	case n <= 8:
 		return LinearBand, false
+	case sh.hubs >= 0 && sh.hubs <= schurMaxHubs(n) && 2*sh.leaves >= n && sh.schur <= sh.blockFlops():
+		return LinearSchur, false
 	case n >= 48 && dens >= 0.1:
 		return LinearKrylov, true
 	case dens >= 0.1 || n <= 32:
@@ -138,7 +177,20 @@ func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
 // sizeLinear sizes the linear solver for the current problem.
 func (s *Solver) sizeLinear(bw int) {
 	l := &s.lin
-	l.kind, l.auto = chooseLinear(s.set.linear, s.n, s.hs.density())
+	sh := linShape{n: s.n, nb: s.nb, bw: bw, dens: s.hs.density(), hubs: -1}
+	switch {
+	case s.set.linear == LinearSchur:
+		l.ar.find(&s.hs, s.n)
+	case s.set.linear == LinearAuto && s.n > 8 && s.info.Physical == 0:
+		// A doubled model couples every coordinate to its partner: no
+		// small set of hubs covers that.
+		l.ar.find(&s.hs, schurMaxHubs(s.n))
+	}
+	if l.ar.gen == s.hs.gen && l.ar.done {
+		sh.hubs, sh.leaves = len(l.ar.hubs), len(l.ar.leaves)
+		sh.schur = l.ar.schurFlops(s.nb, bw)
+	}
+	l.kind, l.auto = chooseLinear(s.set.linear, sh)
 	if l.kind == LinearKrylov && s.set.linear == LinearAuto && s.info.Physical > 0 {
 		// A doubled model's per-coordinate time problems have a zero
 		// diagonal (the mass couples each coordinate to its partner):
@@ -160,6 +212,8 @@ func (s *Solver) sizeLinear(bw int) {
 		}
 	case LinearBlock, LinearBlockReuse:
 		l.blk.resize(s.n, s.nb, bw)
+	case LinearSchur:
+		s.resizeSchur(bw)
 	case LinearKrylov:
 		if len(l.sites) != s.n {
 			l.sites = make([]band, s.n)
@@ -351,6 +405,8 @@ func (s *Solver) factorLin() (pmin, pmax float64) {
 		return s.factorBlock()
 	case LinearKrylov:
 		return s.factorSites()
+	case LinearSchur:
+		return s.factorSchur()
 	}
 	return 0, 0
 }
@@ -482,6 +538,8 @@ func (s *Solver) solveLinTol(x []float64, tol float64) {
 		l.bnd.solve(x)
 	case LinearBlock:
 		l.blk.solve(x)
+	case LinearSchur:
+		s.solveSchur(x)
 	case LinearBlockReuse:
 		if !l.stale {
 			l.blk.solve(x)
