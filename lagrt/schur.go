@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 )
 
 // The arrow (bordered) solver, LinearSchur.
@@ -181,11 +181,12 @@ func (ar *arrow) schurFlops(nb, bw int) float64 {
 // schurLU is the arrow factorisation.
 type schurLU struct {
 	nb, m, M  int
-	sites     []band    // the leaves' time problems, factored
-	off       []int     // leaf l's coupling values start at off[l] in bv, cv
-	bv, cv    []float64 // B and C: leaf l, time row pos, neighbour slot j, hub entry e at off[l] + (pos·3+j)·k_l + e
-	nbr       []int32   // nb×3: the time rows coupled to each (itself first), −1 where absent
-	s, s2     []float64 // M×M: S, then its LU factors; the second half's sum
+	sites     []band      // the leaves' time problems, factored
+	off       []int       // leaf l's coupling values start at off[l] in bv, cv
+	bv, cv    []float64   // B and C: leaf l, time row pos, neighbour slot j, hub entry e at off[l] + (pos·3+j)·k_l + e
+	nbr       []int32     // nb×3: the time rows coupled to each (itself first), −1 where absent
+	bk        []blockPair // nb×3: the Hessian blocks (pos, nbr) and (nbr, pos)
+	s, s2     []float64   // M×M: S, then its LU factors; the second half's sum
 	ipiv      []int
 	y         [2][]float64 // per half: A_l⁻¹B_l, nb × k_l·nb
 	t, xh     []float64    // a leaf's time vector; the hubs' right-hand side
@@ -194,6 +195,14 @@ type schurLU struct {
 	fallbacks int          // factorisations that fell back to the block LU
 	job       schurJob
 	sp        splitter
+}
+
+// blockPair is the pair of Hessian blocks (pos, q) and (q, pos), as
+// blockOf returns them.
+type blockPair struct {
+	v, vT   []float64
+	tr, trT bool
+	ok      bool
 }
 
 // resizeSchur sizes the arrow factorisation for the current problem.
@@ -217,8 +226,9 @@ func (s *Solver) resizeSchur(bw int) {
 	sc.cv = grow(sc.cv, sc.off[L])
 	if cap(sc.nbr) < 3*nb {
 		sc.nbr = make([]int32, 3*nb)
+		sc.bk = make([]blockPair, 3*nb)
 	}
-	sc.nbr = sc.nbr[:3*nb]
+	sc.nbr, sc.bk = sc.nbr[:3*nb], sc.bk[:3*nb]
 	for pos := range nb {
 		nbs := s.neighbours(pos)
 		for j := range 3 {
@@ -249,8 +259,9 @@ func (s *Solver) resizeSchur(bw int) {
 // schurJob eliminates the leaves, in two halves when sc.split.
 type schurJob struct {
 	s      *Solver
+	sym    bool       // H is symmetric (bitwise) on the hubs' rows: form the upper triangle of S only
 	lo, hi [2]float64 // pivot range of each half's leaves
-	amax   [2]float64 // largest |entry| of each half's A_l, B_l, C_l
+	amax   [2]float64 // largest 1-norm of each half's A_l
 	bad    [2]bool    // a leaf's time problem is singular (or NaN)
 }
 
@@ -263,9 +274,19 @@ func (j *schurJob) half(h int) {
 	}
 }
 
-// leaves factors the time problems of leaves l0..l1−1, gathers their
-// couplings and adds −C_l·A_l⁻¹·B_l to S (half 0) or C_l·A_l⁻¹·B_l to s2
-// (half 1, which factorSchur then subtracts), in the order of the leaves.
+// axpyRow adds a·x to y (len(y) ≥ len(x)) with BLAS for long rows.
+func axpyRow(a float64, x, y []float64) {
+	if len(x) < 32 {
+		axpy(a, x, y)
+		return
+	}
+	blas64.Axpy(a, blas64.Vector{N: len(x), Inc: 1, Data: x}, blas64.Vector{N: len(x), Inc: 1, Data: y})
+}
+
+// leaves factors the time problems of leaves l0..l1−1 and adds
+// −C_l·A_l⁻¹·B_l to S (half 0) or C_l·A_l⁻¹·B_l to s2 (half 1, which
+// factorSchur then subtracts), in the order of the leaves; with j.sym,
+// only on and above the diagonal.
 func (j *schurJob) leaves(h, l0, l1 int) {
 	s := j.s
 	sc, ar, hs := &s.lin.sch, &s.lin.ar, &s.hs
@@ -282,12 +303,9 @@ func (j *schurJob) leaves(h, l0, l1 int) {
 		d := int(hs.dpos[i])
 		b.zero()
 		for pos := range nb {
-			for _, q := range sc.nbr[pos*3 : pos*3+3] {
-				if q < 0 {
-					continue
-				}
-				if vals, _, ok := s.blockOf(pos, int(q)); ok {
-					b.a[b.roff[pos]+int(q)] = vals[d]
+			for jj, q := range sc.nbr[pos*3 : pos*3+3] {
+				if bp := &sc.bk[pos*3+jj]; bp.ok {
+					b.a[b.roff[pos]+int(q)] = bp.v[d]
 				}
 			}
 		}
@@ -299,40 +317,18 @@ func (j *schurJob) leaves(h, l0, l1 int) {
 		}
 		e0 := int(ar.lp[l])
 		k := int(ar.lp[l+1]) - e0
-		lh, pe, pt := ar.lh[e0:e0+k], ar.pe[e0:e0+k], ar.pt[e0:e0+k]
+		lh := ar.lh[e0 : e0+k]
 		W := k * nb
 		Y := sc.y[h][:nb*W]
 		clear(Y)
 		base := sc.off[l]
 		for pos := range nb {
 			for jj, q := range sc.nbr[pos*3 : pos*3+3] {
-				idx := base + (pos*3+jj)*k
-				bvs, cvs := sc.bv[idx:idx+k], sc.cv[idx:idx+k]
-				clear(bvs)
-				clear(cvs)
 				if q < 0 {
 					continue
 				}
-				vals, tr, ok := s.blockOf(pos, int(q))
-				if !ok {
-					continue
-				}
-				valsT, trT, _ := s.blockOf(int(q), pos)
-				for e := range k {
-					// B: block (pos, q) at (leaf, hub); C: block (q, pos) at (hub, leaf).
-					if tr {
-						bvs[e] = vals[pt[e]]
-					} else {
-						bvs[e] = vals[pe[e]]
-					}
-					if trT {
-						cvs[e] = valsT[pe[e]]
-					} else {
-						cvs[e] = valsT[pt[e]]
-					}
-					amax = max(amax, math.Abs(bvs[e]), math.Abs(cvs[e]))
-					Y[pos*W+e*nb+int(q)] = bvs[e]
-				}
+				idx := base + (pos*3+jj)*k
+				copy(Y[pos*W+int(q)*k:], sc.bv[idx:idx+k])
 			}
 		}
 		b.solveCols(Y, W)
@@ -348,15 +344,27 @@ func (j *schurJob) leaves(h, l0, l1 int) {
 					if c == 0 {
 						continue
 					}
-					r := int(lh[e])*nb + int(q)
+					r := int(q)*m + int(lh[e])
 					row := acc[r*M : (r+1)*M]
-					if contig {
-						axpy(sign*c, yr, row)
-						continue
-					}
-					for e2, a := range lh {
-						o := int(a) * nb
-						axpy(sign*c, yr[e2*nb:(e2+1)*nb], row[o:o+nb])
+					f := sign * c
+					switch {
+					case contig && j.sym:
+						axpyRow(f, yr[r:], row[r:])
+					case contig:
+						axpyRow(f, yr, row)
+					default:
+						q0 := 0
+						if j.sym {
+							q0 = int(q)
+						}
+						for q2 := q0; q2 < nb; q2++ {
+							rr, ys := row[q2*m:q2*m+m], yr[q2*k:q2*k+k]
+							for e2, a := range lh {
+								if !j.sym || q2*m+int(a) >= r {
+									rr[a] += f * ys[e2]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -364,6 +372,10 @@ func (j *schurJob) leaves(h, l0, l1 int) {
 	}
 	j.lo[h], j.hi[h], j.amax[h] = lo, hi, amax
 }
+
+// schurSymmetric enables the symmetric elimination (tests switch it off
+// to exercise the general one).
+var schurSymmetric = true
 
 // factorSchur factors the current Hessian by the arrow elimination and
 // returns the pivot range of the leaves' time problems and of S. Where a
@@ -375,34 +387,93 @@ func (s *Solver) factorSchur() (pmin, pmax float64) {
 	sc, ar := &l.sch, &l.ar
 	nb, M, m := sc.nb, sc.M, sc.m
 	sc.block = false
+	for pos := range nb {
+		for jj, q := range sc.nbr[pos*3 : pos*3+3] {
+			bp := &sc.bk[pos*3+jj]
+			*bp = blockPair{}
+			if q >= 0 {
+				bp.v, bp.tr, bp.ok = s.blockOf(pos, int(q))
+				bp.vT, bp.trT, _ = s.blockOf(int(q), pos)
+			}
+		}
+	}
 	// D, the hubs' part of H.
 	S := sc.s[:M*M]
 	clear(S)
-	dmax := 0.0
+	hmax := 0.0
 	for pos := range nb {
-		for _, q := range sc.nbr[pos*3 : pos*3+3] {
-			if q < 0 {
+		for jj, q := range sc.nbr[pos*3 : pos*3+3] {
+			bp := &sc.bk[pos*3+jj]
+			if !bp.ok {
 				continue
 			}
-			vals, tr, ok := s.blockOf(pos, int(q))
-			if !ok {
-				continue
-			}
+			vals, tr := bp.v, bp.tr
 			for a := range m {
-				row := S[(a*nb+pos)*M:]
+				row := S[(pos*m+a)*M:]
 				for e := ar.hp[a]; e < ar.hp[a+1]; e++ {
 					v := vals[ar.hq[e]]
 					if tr {
 						v = vals[ar.hqT[e]]
 					}
-					row[int(ar.hb[e])*nb+int(q)] = v
-					dmax = max(dmax, math.Abs(v))
+					row[int(q)*m+int(ar.hb[e])] = v
+					if x := math.Abs(v); x > hmax {
+						hmax = x
+					}
+				}
+			}
+		}
+	}
+	sym := schurSymmetric
+	for r := 0; r < M && sym; r++ {
+		for c := r + 1; c < M; c++ {
+			if S[r*M+c] != S[c*M+r] {
+				sym = false
+				break
+			}
+		}
+	}
+	// B and C: for leaf i, time row pos, its neighbour q and hub a,
+	// B = block (pos, q) at (i, a) and C = block (q, pos) at (a, i).
+	for li := range ar.leaves {
+		e0 := int(ar.lp[li])
+		k := int(ar.lp[li+1]) - e0
+		pe, pt := ar.pe[e0:e0+k], ar.pt[e0:e0+k]
+		base := sc.off[li]
+		for pos := range nb {
+			for jj := range 3 {
+				idx := base + (pos*3+jj)*k
+				bvs, cvs := sc.bv[idx:idx+k], sc.cv[idx:idx+k]
+				clear(bvs)
+				clear(cvs)
+				bp := &sc.bk[pos*3+jj]
+				if !bp.ok {
+					continue
+				}
+				vals, tr, valsT, trT := bp.v, bp.tr, bp.vT, bp.trT
+				for e := range k {
+					if tr {
+						bvs[e] = vals[pt[e]]
+					} else {
+						bvs[e] = vals[pe[e]]
+					}
+					if trT {
+						cvs[e] = valsT[pe[e]]
+					} else {
+						cvs[e] = valsT[pt[e]]
+					}
+					if x := math.Abs(bvs[e]); x > hmax {
+						hmax = x
+					}
+					if x := math.Abs(cvs[e]); x > hmax {
+						hmax = x
+					}
+					sym = sym && bvs[e] == cvs[e]
 				}
 			}
 		}
 	}
 	j := &sc.job
-	j.s = s
+	j.s, j.sym = s, sym
 	j.bad = [2]bool{}
 	j.lo, j.hi, j.amax = [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{}, [2]float64{}
 	if sc.split {
@@ -418,30 +489,49 @@ func (s *Solver) factorSchur() (pmin, pmax float64) {
 	if j.bad[0] || j.bad[1] {
 		return s.schurFallback()
 	}
-	smax := 0.0
 	if sc.split {
-		for i, x := range sc.s2[:M*M] {
-			S[i] -= x
-			smax = max(smax, math.Abs(S[i]))
-		}
-	} else {
-		for _, x := range S {
-			smax = max(smax, math.Abs(x))
+		s2 := sc.s2[:M*M]
+		for r := range M {
+			c0 := 0
+			if sym {
+				c0 = r
+			}
+			row, row2 := S[r*M+c0:(r+1)*M], s2[r*M+c0:(r+1)*M]
+			for c, x := range row2 {
+				row[c] -= x
+			}
 		}
 	}
-	hmax := max(dmax, j.amax[0], j.amax[1])
-	if !(smax <= schurGrowth*hmax) {
-		if math.IsNaN(smax) {
-			l.factors++
-			return math.NaN(), math.NaN()
+	if sym {
+		for r := range M {
+			for c := r + 1; c < M; c++ {
+				S[c*M+r] = S[r*M+c]
+			}
 		}
+	}
+	smax, nan := 0.0, false
+	for _, x := range S {
+		if a := math.Abs(x); a > smax {
+			smax = a
+		} else if a != a {
+			nan = true
+		}
+	}
+	if nan {
+		l.factors++
+		return math.NaN(), math.NaN()
+	}
+	hmax = max(hmax, j.amax[0], j.amax[1])
+	if !(smax <= schurGrowth*hmax) {
 		return s.schurFallback()
 	}
 	l.factors++
 	if M == 0 {
 		return pmin, pmax
 	}
-	lapack64.Getrf(blas64.General{Rows: M, Cols: M, Stride: M, Data: S}, sc.ipiv)
+	// The unblocked LU: as fast as the blocked one at these orders on
+	// two cores, and it neither allocates nor starts goroutines.
+	lapackgonum.Implementation{}.Dgetf2(M, M, S, M, sc.ipiv)
 	for i := range M {
 		d := math.Abs(S[i*M+i])
 		pmin, pmax = min(pmin, d), max(pmax, d)
@@ -469,7 +559,7 @@ func (s *Solver) solveSchur(x []float64) {
 		l.blk.solve(x)
 		return
 	}
-	n, nb, M := s.n, sc.nb, sc.M
+	n, nb, M, m := s.n, sc.nb, sc.M, sc.m
 	t, xh := sc.t[:nb], sc.xh[:M]
 	// x_leaf ← z = A⁻¹ b_leaf.
 	for li, i := range ar.leaves {
@@ -484,13 +574,14 @@ func (s *Solver) solveSchur(x []float64) {
 	// xh ← b_hub − C·z.
 	for a, i := range ar.hubs {
 		for q := range nb {
-			xh[a*nb+q] = x[q*n+int(i)]
+			xh[q*m+a] = x[q*n+int(i)]
 		}
 	}
 	for li, i := range ar.leaves {
 		e0 := int(ar.lp[li])
 		k := int(ar.lp[li+1]) - e0
 		lh := ar.lh[e0 : e0+k]
+		contig := k == m
 		base := sc.off[li]
 		for pos := range nb {
 			z := x[pos*n+int(i)]
@@ -502,8 +593,13 @@ func (s *Solver) solveSchur(x []float64) {
 					continue
 				}
 				idx := base + (pos*3+jj)*k
+				xq := xh[int(q)*m:]
+				if contig {
+					axpy(-z, sc.cv[idx:idx+k], xq)
+					continue
+				}
 				for e, c := range sc.cv[idx : idx+k] {
-					xh[int(lh[e])*nb+int(q)] -= c * z
+					xq[lh[e]] -= c * z
 				}
 			}
 		}
@@ -524,6 +620,7 @@ func (s *Solver) solveSchur(x []float64) {
 		e0 := int(ar.lp[li])
 		k := int(ar.lp[li+1]) - e0
 		lh := ar.lh[e0 : e0+k]
+		contig := k == m
 		base := sc.off[li]
 		for pos := range nb {
 			sum := 0.0
@@ -532,8 +629,13 @@ func (s *Solver) solveSchur(x []float64) {
 					continue
 				}
 				idx := base + (pos*3+jj)*k
+				xq := xh[int(q)*m:]
+				if contig {
+					sum += dot(sc.bv[idx:idx+k], xq)
+					continue
+				}
 				for e, c := range sc.bv[idx : idx+k] {
-					sum += c * xh[int(lh[e])*nb+int(q)]
+					sum += c * xq[lh[e]]
 				}
 			}
 			t[pos] = sum
@@ -545,7 +647,7 @@ func (s *Solver) solveSchur(x []float64) {
 	}
 	for a, i := range ar.hubs {
 		for q := range nb {
-			x[q*n+int(i)] = xh[a*nb+q]
+			x[q*n+int(i)] = xh[q*m+a]
 		}
 	}
 }
@@ -565,7 +667,7 @@ func (b *band) solveCols(x []float64, w int) {
 		xk := x[k*w : (k+1)*w]
 		for r, lr := k+1, b.lrow[k]; r <= lr; r++ {
 			if c := a[roff[r]+k]; c != 0 {
-				axpy(-c, xk, x[r*w:(r+1)*w])
+				axpyRow(-c, xk, x[r*w:(r+1)*w])
 			}
 		}
 	}
@@ -574,7 +676,7 @@ func (b *band) solveCols(x []float64, w int) {
 		off := roff[k]
 		for j, lc := k+1, b.lcol[k]; j <= lc; j++ {
 			if u := a[off+j]; u != 0 {
-				axpy(-u, x[j*w:(j+1)*w], xk)
+				axpyRow(-u, x[j*w:(j+1)*w], xk)
 			}
 		}
 		d := a[off+k]
