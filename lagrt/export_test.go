@@ -41,3 +41,12 @@ func TrainGradBuffers(ctx context.Context, m Model, data *Dataset, theta0 []floa
 func (s *Solver) SchurStats() (hubs []int32, fallbacks int) {
 	return s.lin.ar.hubs, s.lin.sch.fallbacks
 }
+
+// SetSchurSymmetric switches the symmetric elimination of LinearSchur on
+// or off (off: the general one, as for a Hessian that is not bitwise
+// symmetric) and returns the previous setting.
+func SetSchurSymmetric(on bool) bool {
+	old := schurSymmetric
+	schurSymmetric = on
+	return old
+}

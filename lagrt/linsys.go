@@ -125,14 +125,14 @@ type linear struct {
 }
 
 // linShape is what chooseLinear decides from: n coordinates, nb unknown
-// time rows of block bandwidth bw, the density of the union pattern and,
-// when the pattern has an arrow structure (hubs ≥ 0, else −1), the
-// estimated flops of one LinearSchur factorisation.
+// time rows of block bandwidth bw, the union pattern's nnz entries per
+// block and density and, when the pattern has an arrow structure (hubs
+// ≥ 0, else −1), the estimated flops of one LinearSchur factorisation.
 type linShape struct {
-	n, nb, bw    int
-	dens         float64
-	hubs, leaves int
-	schur        float64
+	n, nb, bw, nnz int
+	dens           float64
+	hubs, leaves   int
+	schur          float64
 }
 
 // blockFlops is the flops of one LinearBlock factorisation.
@@ -145,9 +145,25 @@ func (sh *linShape) blockFlops() float64 {
 	return c * n * n * n * float64(sh.nb)
 }
 
+// gmresFlops is the flops of one LinearKrylov iteration: the product
+// with the three blocks of each time row, the per-coordinate
+// preconditioner and modified Gram–Schmidt against krylovRestart/2
+// vectors on average.
+func (sh *linShape) gmresFlops() float64 {
+	return float64(sh.nb) * (6*float64(sh.nnz) + float64(6*sh.bw*sh.n) + 4*krylovRestart/2*float64(sh.n))
+}
+
 // schurMaxHubs is the largest number of hubs for which LinearAuto
 // considers LinearSchur.
 func schurMaxHubs(n int) int { return min(32, n/4) }
+
+// schurKrylovIters is the cost of a LinearKrylov solve that LinearAuto
+// weighs a LinearSchur factorisation against, in GMRES iterations' flops:
+// one restart cycle (40 iterations, about what a Newton solve of the
+// weakly coupled models takes), times 6 since GMRES's sparse products and
+// Gram–Schmidt run at about a sixth of the speed of the dense kernels of
+// the factorisation (BenchmarkArrowLinear: 1.3 against 9 GFlop/s).
+const schurKrylovIters = 6 * krylovRestart
 
 // chooseLinear applies the selection rule of LinearSolver. fallback
 // reports a LinearKrylov choice that gives way to LinearBlockReuse when
@@ -160,14 +176,23 @@ func chooseLinear(forced LinearSolver, sh linShape) (kind LinearSolver, fallback
 	switch {
 	case n <= 8:
 		return LinearBand, false
-	case sh.hubs >= 0 && sh.hubs <= schurMaxHubs(n) && 2*sh.leaves >= n && sh.schur <= sh.blockFlops():
-		return LinearSchur, false
 	case n >= 48 && dens >= 0.1:
-		return LinearKrylov, true
+		kind, fallback = LinearKrylov, true
 	case dens >= 0.1 || n <= 32:
-		return LinearBlock, false
+		kind = LinearBlock
+	default:
+		kind = LinearKrylov
 	}
-	return LinearKrylov, false
+	if sh.hubs >= 0 && sh.hubs <= schurMaxHubs(n) && 2*sh.leaves >= n {
+		alt := sh.blockFlops()
+		if kind == LinearKrylov {
+			alt = min(alt, schurKrylovIters*sh.gmresFlops())
+		}
+		if sh.schur <= alt {
+			return LinearSchur, false
+		}
+	}
+	return kind, fallback
 }
 
 // reuseIters is the number of GMRES iterations preconditioned by an old
@@ -177,7 +202,7 @@ func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
 // sizeLinear sizes the linear solver for the current problem.
 func (s *Solver) sizeLinear(bw int) {
 	l := &s.lin
-	sh := linShape{n: s.n, nb: s.nb, bw: bw, dens: s.hs.density(), hubs: -1}
+	sh := linShape{n: s.n, nb: s.nb, bw: bw, nnz: s.hs.nnz, dens: s.hs.density(), hubs: -1}
 	switch {
 	case s.set.linear == LinearSchur:
 		l.ar.find(&s.hs, s.n)
