@@ -19,6 +19,18 @@ import (
 //
 //   - LinearBand for n ≤ 8: the scalar band LU, whose dense blocks are
 //     tiny; it is the fastest for small n, and the reference method;
+//   - LinearSchur for n > 8 when the pattern is an arrow: the graph of
+//     its off-diagonal (i ≠ j) couplings has a vertex cover, the hubs,
+//     of at most min(32, n/4) coordinates (found greedily by degree, once
+//     per pattern), so that the other coordinates, the leaves, couple in
+//     space only to hubs; and one factorisation, estimated at
+//     6N²·Σ_l k_l² + 6·bw·N²·Σ_l k_l + (2/3)(|hubs|·N)³ flops for leaves
+//     coupled to k_l hubs each, costs at most the block LU's and, where
+//     the rules below would choose LinearKrylov, at most 6·krylovBudget
+//     = 480 GMRES iterations' flops (GMRES runs at about a sixth of the
+//     speed of the dense kernels). Chains, lattices and dense networks
+//     have no small cover; doubled models neither (each coordinate is
+//     coupled to its partner) and are not searched;
 //   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32: dense blocks,
 //     factored at every Newton iteration;
 //   - LinearKrylov for n ≥ 48 when d ≥ 0.1, giving way to
@@ -38,7 +50,16 @@ import (
 // steps, loaded machine): LinearKrylov 1.5 s and 62 GMRES iterations per
 // free solve, LinearBlockReuse 6.1 s (one factorisation, 27 iterations),
 // LinearBlock 23 s (five factorisations). A chain of 4,096 sites over
-// 128 steps converges in a few GMRES iterations per Newton step.
+// 128 steps converges in a few GMRES iterations per Newton step. On an
+// arrow (BenchmarkArrowLinear: 128 Duffing leaves coupled to each of 10
+// hubs, n = 138, periodic over 16 steps; same run, loaded machine) a free
+// solve took 56 ms with LinearSchur (7 factorisations), 83–95 ms with
+// LinearKrylov (195 GMRES iterations) and 1.0–1.1 s with LinearBlock; in
+// examples/mnist (the same shape, 10 outputs coupled to 128 hidden
+// oscillators, warm-started training) a sample took 27–32 ms with
+// LinearSchur and 85–102 ms with LinearKrylov, which there falls back to
+// LinearBlockReuse; 123 ms against 583 over 32 steps, 341 against 1,109
+// over 64.
 type LinearSolver int
 
 const (
@@ -68,11 +89,14 @@ const (
 	LinearKrylov
 	// LinearSchur is the exact arrow (bordered) solver of schur.go for
 	// Hessians whose spatial couplings all have an end in a small set of
-	// hub coordinates: each other coordinate's time problem is factored
-	// by the scalar band LU, the hubs' Schur complement (dense, of order
-	// |hubs|·N) by LAPACK's LU with partial pivoting. Where a leaf's own
-	// time problem is singular it falls back to LinearBlock for that
-	// factorisation.
+	// hub coordinates: each other coordinate's (leaf's) time problem is
+	// factored by the scalar band LU, the hubs' Schur complement
+	// S = D − C·A⁻¹·B (dense, of order |hubs|·N) by LU with partial
+	// pivoting, at every Newton iteration; nudged solves and the adjoint
+	// reuse the free factorisation. Where a leaf's own time problem is
+	// singular, or eliminating the leaves would grow the entries by more
+	// than 10⁶, that factorisation is the block LU's instead. Forced, it
+	// takes as many hubs as the pattern's cover needs.
 	LinearSchur
 )
 
@@ -159,11 +183,12 @@ func schurMaxHubs(n int) int { return min(32, n/4) }
 
 // schurKrylovIters is the cost of a LinearKrylov solve that LinearAuto
 // weighs a LinearSchur factorisation against, in GMRES iterations' flops:
-// one restart cycle (40 iterations, about what a Newton solve of the
-// weakly coupled models takes), times 6 since GMRES's sparse products and
-// Gram–Schmidt run at about a sixth of the speed of the dense kernels of
-// the factorisation (BenchmarkArrowLinear: 1.3 against 9 GFlop/s).
-const schurKrylovIters = 6 * krylovRestart
+// the krylovBudget = 80 iterations that LinearAuto grants one GMRES solve
+// before it gives up the per-coordinate preconditioner, times 6 since the
+// sparse products and Gram–Schmidt of GMRES run at about a sixth of the
+// speed of the dense kernels of the factorisation (BenchmarkArrowLinear:
+// about 1.3 against 8–9 GFlop/s).
+const schurKrylovIters = 6 * krylovBudget
 
 // chooseLinear applies the selection rule of LinearSolver. fallback
 // reports a LinearKrylov choice that gives way to LinearBlockReuse when

@@ -30,9 +30,15 @@ import (
 //	x_leaf = A⁻¹ b_leaf − A⁻¹ (B·x_hub).
 //
 // Since det H = det A · det S, H is singular exactly when S is, as long as
-// every A_l is regular. Factoring costs Σ_l 6·(k_l·nb)²·… flops for the
-// products C_l·(A_l⁻¹B_l) (k_l hubs of leaf l, three time offsets each)
-// and (2/3)m³ for the LU of S; a solve costs O(nb·nnz + m²).
+// every A_l is regular. A leaf l coupled to k_l hubs has 3·nb·k_l coupling
+// entries in C_l (three time offsets), each of which updates one row of
+// k_l·nb entries of S with a row of A_l⁻¹B_l: 6·nb²·k_l² flops, half
+// of it when H is bitwise symmetric on the hubs' rows (the usual case:
+// then only the upper triangle of S is formed); A_l⁻¹B_l itself costs
+// 6·bw·nb²·k_l, and the LU of S (2/3)m³. The leaves are eliminated in
+// two fixed halves, the second on the helper goroutine (see splitter)
+// into a second accumulator subtracted at the end, so the bits do not
+// depend on GOMAXPROCS. A solve costs O(nb·(nnz + n) + m²).
 
 // schurGrowth bounds the growth max|S|/max|H| of the elimination of the
 // leaves. Beyond it (a leaf time problem near a resonance or conjugate

@@ -347,3 +347,37 @@ func TestSchurZeroAllocs(t *testing.T) {
 		}
 	}
 }
+
+// Forced, LinearSchur solves any pattern exactly (with as many hubs as
+// the cover needs): it agrees with the band LU on the small and the
+// chain, lattice and network test problems.
+func TestSchurForced(t *testing.T) {
+	prs := append(linearProblems(), &lagrt.Problem{Model: lagrttest.NewPendulum(1, 1, 9.81), T: 1, N: 2, Q0: []float64{0.2}, QT: []float64{1}})
+	for _, pr := range prs {
+		name := fmt.Sprintf("%s %v", pr.Model.Info().Name, pr.BC)
+		ref, err := lagrt.Solve(pr, &lagrt.Options{Linear: lagrt.LinearBand})
+		if err != nil {
+			t.Fatalf("%s: band: %v", name, err)
+		}
+		sol, kind, fb, err := solveWith(t, pr, lagrt.LinearSchur)
+		if err != nil || kind != lagrt.LinearSchur {
+			t.Errorf("%s: %v (%v)", name, err, kind)
+			continue
+		}
+		if d, sc := maxDiff(sol.Q, ref.Q); d > 1e-9*sc {
+			t.Errorf("%s: trajectory differs from the band LU's by %.3g (scale %.3g, %d fallbacks)", name, d, sc, fb)
+		}
+		if !pr.Model.Info().HasCost {
+			continue
+		}
+		var g [2]*lagrt.Gradient
+		for i, m := range []lagrt.LinearSolver{lagrt.LinearSchur, lagrt.LinearBand} {
+			if g[i], err = lagrt.ComputeGradient(pr, lagrt.Adjoint, &lagrt.Options{Linear: m}); err != nil {
+				t.Fatalf("%s %v: adjoint: %v", name, m, err)
+			}
+		}
+		if e := gradDiff(g[0].Grad, g[1].Grad); e > 1e-9 {
+			t.Errorf("%s: adjoint differs from the band LU's by %.3g relative", name, e)
+		}
+	}
+}
