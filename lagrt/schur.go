@@ -70,9 +70,6 @@ type arrow struct {
 	sumK, sumKK float64 // Σ_l k_l and Σ_l k_l² over the leaves
 }
 
-// fits reports whether the arrow solver applies with at most limit hubs.
-func (ar *arrow) fits(limit int) bool { return ar.done && len(ar.hubs) <= limit && len(ar.hubs) > 0 }
-
 // find computes the hub structure of hs's pattern, at most limit hubs
 // (the search stops beyond), unless cached for this pattern. Hubs are
 // chosen greedily: the coordinate with the most uncovered couplings
@@ -230,7 +227,7 @@ func (s *Solver) resizeSchur(bw int) {
 	}
 	sc.bv = grow(sc.bv, sc.off[L])
 	sc.cv = grow(sc.cv, sc.off[L])
-	if cap(sc.nbr) < 3*nb {
+	if cap(sc.nbr) < 3*nb || cap(sc.bk) < 3*nb {
 		sc.nbr = make([]int32, 3*nb)
 		sc.bk = make([]blockPair, 3*nb)
 	}
@@ -244,7 +241,6 @@ func (s *Solver) resizeSchur(bw int) {
 			}
 		}
 	}
-	sc.M = m * nb
 	sc.s = grow(sc.s, sc.M*sc.M)
 	sc.split = L >= 2 && ar.schurFlops(nb, bw) >= 1<<20
 	if sc.split {
