@@ -52,9 +52,11 @@ import (
 // LinearBlock 23 s (five factorisations). A chain of 4,096 sites over
 // 128 steps converges in a few GMRES iterations per Newton step. On an
 // arrow (BenchmarkArrowLinear: 128 Duffing leaves coupled to each of 10
-// hubs, n = 138, periodic over 16 steps; same run, loaded machine) a free
-// solve took 56 ms with LinearSchur (7 factorisations), 83–95 ms with
-// LinearKrylov (195 GMRES iterations) and 1.0–1.1 s with LinearBlock; in
+// hubs, n = 138, periodic over 16 steps; the ranges of several runs on
+// the loaded machine) a free solve took 43–57 ms with LinearSchur (7
+// factorisations), 58–95 ms with LinearKrylov (195 GMRES iterations) and
+// 0.8–1.3 s with LinearBlock, LinearKrylov being 1.1–1.9 times and
+// LinearBlock 18–23 times slower than LinearSchur within each run; in
 // examples/mnist (the same shape, 10 outputs coupled to 128 hidden
 // oscillators, warm-started training) a sample took 27–32 ms with
 // LinearSchur and 85–102 ms with LinearKrylov, which there falls back to
