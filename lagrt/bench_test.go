@@ -72,17 +72,19 @@ func reportLin(b *testing.B, s *lagrt.Solver) {
 	b.ReportMetric(float64(its), "gmres-its")
 }
 
-func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) {
+func benchGrad(b *testing.B, pr *lagrt.Problem, m lagrt.Method) { benchGradOpt(b, pr, m, noEst) }
+
+func benchGradOpt(b *testing.B, pr *lagrt.Problem, m lagrt.Method, opt *lagrt.Options) {
 	var s lagrt.Solver
 	var g lagrt.Gradient
-	if err := s.Gradient(&g, pr, m, noEst); err != nil {
+	if err := s.Gradient(&g, pr, m, opt); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := cpuTime()
 	for range b.N {
-		if err := s.Gradient(&g, pr, m, noEst); err != nil {
+		if err := s.Gradient(&g, pr, m, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -229,5 +231,17 @@ func BenchmarkPendulumEval(b *testing.B) {
 	p := &lagrt.Point{T: 0.1, Q: []float64{0.3}, V: []float64{0.2}, Theta: []float64{1, 1}, Y: []float64{0}}
 	for range b.N {
 		m.Eval(lagrt.Level2, p, o)
+	}
+}
+
+// The linear solvers on an arrow network shaped like examples/mnist (128
+// leaves coupled to every one of 10 hubs, periodic over 16 steps): free
+// solve and centered EP gradient.
+func BenchmarkArrowLinear(b *testing.B) {
+	pr := arrowProblem(lagrttest.ArrowConfig{Leaves: 128, Hubs: 10, K: 2.5, W: 1, A: 0.5}, 16, lagrt.Periodic)
+	for _, m := range []lagrt.LinearSolver{lagrt.LinearSchur, lagrt.LinearKrylov, lagrt.LinearBlock} {
+		opt := &lagrt.Options{NoErrorEstimate: true, Linear: m}
+		b.Run(fmt.Sprintf("free/%v", m), func(b *testing.B) { benchSolveOpt(b, pr, opt) })
+		b.Run(fmt.Sprintf("centered/%v", m), func(b *testing.B) { benchGradOpt(b, pr, lagrt.EPCentered, opt) })
 	}
 }

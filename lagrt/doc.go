@@ -58,11 +58,21 @@
 // … which makes the cyclic block matrix a band of block bandwidth two.
 //
 // Options.Linear selects the linear solver; by default (LinearAuto) it is
-// chosen from n and the density d = nnz/n² of the union pattern:
+// chosen from n, the density d = nnz/n² of the union pattern and its
+// hubs:
 //
 //   - n ≤ 8: the scalar band LU with partial pivoting across blocks
 //     (LinearBand), assembled from the blocks through a precomputed
 //     scatter list;
+//   - n > 8 and every spatial coupling with an end in a set of at most
+//     min(32, n/4) hub coordinates (a star, a layer of hidden units
+//     coupled only to a few outputs, a probe in a bath): the exact arrow
+//     solver (LinearSchur), when its estimated cost is below the
+//     alternatives' (see LinearSolver). The other coordinates' time
+//     problems are independent scalar band systems; eliminating them
+//     leaves the hubs' Schur complement, a dense matrix of order
+//     |hubs|·N factored by LU with partial pivoting; a leaf whose own
+//     time problem is singular makes that factorisation the block LU's;
 //   - 8 < n < 48 with d ≥ 0.1, or n ≤ 32: the block LU on dense n×n
 //     blocks with BLAS-3 kernels (LinearBlock, refactored at every Newton
 //     iteration; 7.7·n³ flops per step for fixed ends, 22.7·n³ for

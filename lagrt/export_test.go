@@ -34,3 +34,19 @@ func TrainGradBuffers(ctx context.Context, m Model, data *Dataset, theta0 []floa
 	res, err := tr.run()
 	return res, tr.ev.GradBuffers(), err
 }
+
+// SchurStats reports the arrow structure LinearSchur found (the hub
+// coordinates) and how many of its factorisations since the last setup
+// fell back to the block LU.
+func (s *Solver) SchurStats() (hubs []int32, fallbacks int) {
+	return s.lin.ar.hubs, s.lin.sch.fallbacks
+}
+
+// SetSchurSymmetric switches the symmetric elimination of LinearSchur on
+// or off (off: the general one, as for a Hessian that is not bitwise
+// symmetric) and returns the previous setting.
+func SetSchurSymmetric(on bool) bool {
+	old := schurSymmetric
+	schurSymmetric = on
+	return old
+}

@@ -19,6 +19,18 @@ import (
 //
 //   - LinearBand for n ≤ 8: the scalar band LU, whose dense blocks are
 //     tiny; it is the fastest for small n, and the reference method;
+//   - LinearSchur for n > 8 when the pattern is an arrow: the graph of
+//     its off-diagonal (i ≠ j) couplings has a vertex cover, the hubs,
+//     of at most min(32, n/4) coordinates (found greedily by degree, once
+//     per pattern), so that the other coordinates, the leaves, couple in
+//     space only to hubs; and one factorisation, estimated at
+//     6N²·Σ_l k_l² + 6·bw·N²·Σ_l k_l + (2/3)(|hubs|·N)³ flops for leaves
+//     coupled to k_l hubs each, costs at most the block LU's and, where
+//     the rules below would choose LinearKrylov, at most 6·krylovBudget
+//     = 480 GMRES iterations' flops (GMRES runs at about a sixth of the
+//     speed of the dense kernels). Chains, lattices and dense networks
+//     have no small cover; doubled models neither (each coordinate is
+//     coupled to its partner) and are not searched;
 //   - LinearBlock for 8 < n < 48 when d ≥ 0.1 or n ≤ 32: dense blocks,
 //     factored at every Newton iteration;
 //   - LinearKrylov for n ≥ 48 when d ≥ 0.1, giving way to
@@ -38,7 +50,18 @@ import (
 // steps, loaded machine): LinearKrylov 1.5 s and 62 GMRES iterations per
 // free solve, LinearBlockReuse 6.1 s (one factorisation, 27 iterations),
 // LinearBlock 23 s (five factorisations). A chain of 4,096 sites over
-// 128 steps converges in a few GMRES iterations per Newton step.
+// 128 steps converges in a few GMRES iterations per Newton step. On an
+// arrow (BenchmarkArrowLinear: 128 Duffing leaves coupled to each of 10
+// hubs, n = 138, periodic over 16 steps; the ranges of several runs on
+// the loaded machine) a free solve took 43–57 ms with LinearSchur (7
+// factorisations), 58–95 ms with LinearKrylov (195 GMRES iterations) and
+// 0.8–1.3 s with LinearBlock, LinearKrylov being 1.1–1.9 times and
+// LinearBlock 18–23 times slower than LinearSchur within each run; in
+// examples/mnist (the same shape, 10 outputs coupled to 128 hidden
+// oscillators, warm-started training) a sample took 27–32 ms with
+// LinearSchur and 85–102 ms with LinearKrylov, which there falls back to
+// LinearBlockReuse; 123 ms against 583 over 32 steps, 341 against 1,109
+// over 64.
 type LinearSolver int
 
 const (
@@ -66,11 +89,23 @@ const (
 	// M = I, so the preconditioned Hessian is the identity plus the
 	// spatial couplings relative to the time problems.
 	LinearKrylov
+	// LinearSchur is the exact arrow (bordered) solver of schur.go for
+	// Hessians whose spatial couplings all have an end in a small set of
+	// hub coordinates: each other coordinate's (leaf's) time problem is
+	// factored by the scalar band LU, the hubs' Schur complement
+	// S = D − C·A⁻¹·B (dense, of order |hubs|·N) by LU with partial
+	// pivoting, at every Newton iteration; nudged solves and the adjoint
+	// reuse the free factorisation. Where a leaf's own time problem is
+	// singular, or eliminating the leaves would grow the entries by more
+	// than 10⁶, that factorisation is the block LU's instead. Forced, it
+	// takes as many hubs as the pattern's cover needs.
+	LinearSchur
 )
 
-var linearNames = [...]string{"auto", "band", "block", "block-reuse", "krylov"}
+var linearNames = [...]string{"auto", "band", "block", "block-reuse", "krylov", "schur"}
 
-// String returns "auto", "band", "block", "block-reuse" or "krylov".
+// String returns "auto", "band", "block", "block-reuse", "krylov" or
+// "schur".
 func (l LinearSolver) String() string {
 	if l >= 0 && int(l) < len(linearNames) {
 		return linearNames[l]
@@ -96,6 +131,8 @@ type linear struct {
 	bnd     band
 	blk     blockLU
 	sites   []band    // LinearKrylov: one scalar time problem per coordinate
+	ar      arrow     // hub structure of the pattern (LinearSchur)
+	sch     schurLU   // LinearSchur
 	scatD   []scatter // LinearBand: assembly from hs.diag
 	scatO   []scatter // LinearBand: assembly from hs.off
 	scatKey scatterKey
@@ -113,22 +150,76 @@ type linear struct {
 	krylov  int       // GMRES iterations since setup
 }
 
+// linShape is what chooseLinear decides from: n coordinates, nb unknown
+// time rows of block bandwidth bw, the union pattern's nnz entries per
+// block and density and, when the pattern has an arrow structure (hubs
+// ≥ 0, else −1), the estimated flops of one LinearSchur factorisation.
+type linShape struct {
+	n, nb, bw, nnz int
+	dens           float64
+	hubs, leaves   int
+	schur          float64
+}
+
+// blockFlops is the flops of one LinearBlock factorisation.
+func (sh *linShape) blockFlops() float64 {
+	c := 7.67
+	if sh.bw == 2 {
+		c = 22.7
+	}
+	n := float64(sh.n)
+	return c * n * n * n * float64(sh.nb)
+}
+
+// gmresFlops is the flops of one LinearKrylov iteration: the product
+// with the three blocks of each time row, the per-coordinate
+// preconditioner and modified Gram–Schmidt against krylovRestart/2
+// vectors on average.
+func (sh *linShape) gmresFlops() float64 {
+	return float64(sh.nb) * (6*float64(sh.nnz) + float64(6*sh.bw*sh.n) + 4*krylovRestart/2*float64(sh.n))
+}
+
+// schurMaxHubs is the largest number of hubs for which LinearAuto
+// considers LinearSchur.
+func schurMaxHubs(n int) int { return min(32, n/4) }
+
+// schurKrylovIters is the cost of a LinearKrylov solve that LinearAuto
+// weighs a LinearSchur factorisation against, in GMRES iterations' flops:
+// the krylovBudget = 80 iterations that LinearAuto grants one GMRES solve
+// before it gives up the per-coordinate preconditioner, times 6 since the
+// sparse products and Gram–Schmidt of GMRES run at about a sixth of the
+// speed of the dense kernels of the factorisation (BenchmarkArrowLinear:
+// about 1.3 against 8–9 GFlop/s).
+const schurKrylovIters = 6 * krylovBudget
+
 // chooseLinear applies the selection rule of LinearSolver. fallback
 // reports a LinearKrylov choice that gives way to LinearBlockReuse when
 // GMRES needs more than krylovBudget iterations.
-func chooseLinear(forced LinearSolver, n int, dens float64) (kind LinearSolver, fallback bool) {
+func chooseLinear(forced LinearSolver, sh linShape) (kind LinearSolver, fallback bool) {
 	if forced != LinearAuto {
 		return forced, false
 	}
+	n, dens := sh.n, sh.dens
 	switch {
 	case n <= 8:
 		return LinearBand, false
 	case n >= 48 && dens >= 0.1:
-		return LinearKrylov, true
+		kind, fallback = LinearKrylov, true
 	case dens >= 0.1 || n <= 32:
-		return LinearBlock, false
+		kind = LinearBlock
+	default:
+		kind = LinearKrylov
 	}
-	return LinearKrylov, false
+	if sh.hubs >= 0 && sh.hubs <= schurMaxHubs(n) && 2*sh.leaves >= n {
+		alt := sh.blockFlops()
+		if kind == LinearKrylov {
+			alt = min(alt, schurKrylovIters*sh.gmresFlops())
+		}
+		if sh.schur <= alt {
+			return LinearSchur, false
+		}
+	}
+	return kind, fallback
 }
 
 // reuseIters is the number of GMRES iterations preconditioned by an old
@@ -138,7 +229,20 @@ func (s *Solver) reuseIters() int { return max(4, min(30, s.n/8)) }
 // sizeLinear sizes the linear solver for the current problem.
 func (s *Solver) sizeLinear(bw int) {
 	l := &s.lin
-	l.kind, l.auto = chooseLinear(s.set.linear, s.n, s.hs.density())
+	sh := linShape{n: s.n, nb: s.nb, bw: bw, nnz: s.hs.nnz, dens: s.hs.density(), hubs: -1}
+	switch {
+	case s.set.linear == LinearSchur:
+		l.ar.find(&s.hs, s.n)
+	case s.set.linear == LinearAuto && s.n > 8 && s.info.Physical == 0:
+		// A doubled model couples every coordinate to its partner: no
+		// small set of hubs covers that.
+		l.ar.find(&s.hs, schurMaxHubs(s.n))
+	}
+	if l.ar.gen == s.hs.gen && l.ar.done {
+		sh.hubs, sh.leaves = len(l.ar.hubs), len(l.ar.leaves)
+		sh.schur = l.ar.schurFlops(s.nb, bw)
+	}
+	l.kind, l.auto = chooseLinear(s.set.linear, sh)
 	if l.kind == LinearKrylov && s.set.linear == LinearAuto && s.info.Physical > 0 {
 		// A doubled model's per-coordinate time problems have a zero
 		// diagonal (the mass couples each coordinate to its partner):
@@ -160,6 +264,8 @@ func (s *Solver) sizeLinear(bw int) {
 		}
 	case LinearBlock, LinearBlockReuse:
 		l.blk.resize(s.n, s.nb, bw)
+	case LinearSchur:
+		s.resizeSchur(bw)
 	case LinearKrylov:
 		if len(l.sites) != s.n {
 			l.sites = make([]band, s.n)
@@ -351,6 +457,8 @@ func (s *Solver) factorLin() (pmin, pmax float64) {
 		return s.factorBlock()
 	case LinearKrylov:
 		return s.factorSites()
+	case LinearSchur:
+		return s.factorSchur()
 	}
 	return 0, 0
 }
@@ -482,6 +590,8 @@ func (s *Solver) solveLinTol(x []float64, tol float64) {
 		l.bnd.solve(x)
 	case LinearBlock:
 		l.blk.solve(x)
+	case LinearSchur:
+		s.solveSchur(x)
 	case LinearBlockReuse:
 		if !l.stale {
 			l.blk.solve(x)
