@@ -24,7 +24,7 @@ type config struct {
 	train, test, epochs, hidden, batch, steps, workers int
 	method, out, init, plot, data                      string
 	seed                                               uint64
-	lr                                                 float64
+	lr, gain                                           float64
 }
 
 // Defaults: the full run (all 60,000 training and 10,000 test images)
@@ -34,6 +34,7 @@ const (
 	defaultHidden = 128
 	defaultBatch  = 20
 	defaultLR     = 0.002
+	defaultGain   = 4
 )
 
 func main() {
@@ -58,6 +59,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.plot, "plot", "", "write PNGs of loss, accuracy and test digits' output trajectories into this `directory`")
 	fs.IntVar(&c.batch, "batch", defaultBatch, "minibatch size (one Adam step per batch)")
 	fs.Float64Var(&c.lr, "lr", defaultLR, "Adam learning rate")
+	fs.Float64Var(&c.gain, "gain", defaultGain, "scale of the initial input couplings W1 (entries gain/√196): the drives then reach the pendulums' nonlinear range")
 	fs.IntVar(&c.steps, "steps", defaultSteps, "time steps per period of the drive")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines solving samples (0: GOMAXPROCS; results do not depend on it)")
 	fs.StringVar(&c.data, "data", "", "`directory` with the four MNIST .gz files (default: GoMNIST's data/ in the module cache)")
@@ -82,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	check(ok, "-method=%s: want centered, onesided or adjoint", c.method)
 	check(c.batch >= 1, "-batch=%d: must be at least 1", c.batch)
 	check(c.lr > 0 && !math.IsInf(c.lr, 0), "-lr=%g: must be positive", c.lr)
+	check(c.gain > 0 && !math.IsInf(c.gain, 0), "-gain=%g: must be positive", c.gain)
 	check(c.steps >= 8 && c.steps <= 1024, "-steps=%d: want 8..1024", c.steps)
 	check(c.workers >= 0, "-workers=%d: must not be negative", c.workers)
 	if len(errs) > 0 {
@@ -125,7 +128,7 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 			return fmt.Errorf("-plot: %w", err)
 		}
 	}
-	theta := n.initTheta(c.seed)
+	theta := n.initTheta(c.seed, c.gain)
 	if c.init != "" {
 		if theta, err = readParams(c.init, info); err != nil {
 			return err
@@ -225,8 +228,9 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 				}
 			}
 			per := time.Since(start) / time.Duration(st.Epoch)
-			fmt.Fprintf(w, "epoch %d/%d: train loss %.4f, accuracy %.2f%% (during the epoch); test loss %.4f, accuracy %.2f%%; epoch %s (test %s), ETA %s%s\n",
-				st.Epoch, c.epochs, st.Loss, e.trainAcc, tl, ta, round(trainEnd.Sub(epochStart)), round(time.Since(trainEnd)),
+			fmt.Fprintf(w, "epoch %d/%d: train loss %.4f, accuracy %.2f%% (during the epoch); test loss %.4f, accuracy %.2f%%; epoch %s (%.1f iterations per solve; test %s), ETA %s%s\n",
+				st.Epoch, c.epochs, st.Loss, e.trainAcc, tl, ta, round(trainEnd.Sub(epochStart)),
+				float64(st.Iterations)/float64(max(1, st.Solves)), round(time.Since(trainEnd)),
 				round(per*time.Duration(c.epochs-st.Epoch)+per/3), saved)
 			epochStart, lastReport = time.Now(), time.Now()
 			return nil

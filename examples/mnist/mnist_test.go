@@ -40,7 +40,7 @@ func TestGradientsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theta := n.initTheta(3)
+	theta := n.initTheta(3, 1)
 	for a := n.b1; a < n.w2; a++ {
 		theta[a] = 0.3 * math.Sin(float64(a)) // non-zero drives on the biases too
 	}
@@ -160,7 +160,7 @@ func TestLayoutAllSizes(t *testing.T) {
 // file for another size is refused with a hint.
 func TestParamsRoundTrip(t *testing.T) {
 	n, _ := newNet(Net32{})
-	theta := n.initTheta(5)
+	theta := n.initTheta(5, 1)
 	path := filepath.Join(t.TempDir(), "p.json")
 	if err := writeAtomic(path, paramsJSON(n.model.Info(), theta)); err != nil {
 		t.Fatal(err)
@@ -212,7 +212,7 @@ func TestTrainSmoke(t *testing.T) {
 	out := filepath.Join(dir, "params.json")
 	var w bytes.Buffer
 	c := &config{train: 100, test: 20, epochs: 1, hidden: 32, batch: 10, steps: defaultSteps, method: "centered",
-		seed: 1, lr: 0.005, out: out, plot: filepath.Join(dir, "plots")}
+		seed: 1, lr: 0.005, gain: defaultGain, out: out, plot: filepath.Join(dir, "plots")}
 	if err := train(context.Background(), c, &w); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestInterruptCheckpoint(t *testing.T) {
 	}
 	defer func() { afterBatch = nil }()
 	var w bytes.Buffer
-	c := &config{train: 60, test: 0, epochs: 3, hidden: 32, batch: 10, steps: defaultSteps, method: "centered", seed: 1, lr: 0.005, out: out}
+	c := &config{train: 60, test: 0, epochs: 3, hidden: 32, batch: 10, steps: defaultSteps, method: "centered", seed: 1, lr: 0.005, gain: defaultGain, out: out}
 	err := train(ctx, c, &w)
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v", err)

@@ -21,7 +21,7 @@ const (
 //
 // Lagrangian (source):
 //
-//	L = sum(j in 0..NH-1, 0.5*dot(h[j])^2 - 0.5*kh*h[j]^2 + g*cos(h[j])) + sum(k in 0..NO-1, 0.5*dot(y[k])^2 - 0.5*ko*y[k]^2) + drive*sum(j in 0..NH-1, h[j]*(b1[j] + sum(i in 0..NI-1, W1[j][i]*x[i]))) + drive*sum(k in 0..NO-1, b2[k]*y[k]) + sum(k in 0..NO-1, sum(j in 0..NH-1, W2[k][j]*y[k]*h[j]))
+//	L = sum(j in 0..NH-1, 0.5*dot(h[j])^2 - 0.5*kh*h[j]^2) + sum(k in 0..NO-1, 0.5*dot(y[k])^2 - 0.5*ko*y[k]^2) + drive*sum(j in 0..NH-1, h[j]*(b1[j] + sum(i in 0..NI-1, W1[j][i]*x[i]))) + drive*sum(k in 0..NO-1, b2[k]*y[k]) + sum(k in 0..NO-1, y[k]*sum(j in 0..NH-1, W2[k][j]*sin(h[j])))
 //
 // Instantaneous cost (source):
 //
@@ -33,14 +33,14 @@ const (
 // term to the elements where cond holds):
 //
 //	h[n], n = 0..63:
-//	    2.75*h[n] + ddot(h[n]) + sin(h[n]) - b1[n]*cos(t)
+//	    2.75*h[n] + ddot(h[n]) - b1[n]*cos(t)
 //	  + Σ_{i=0..195} (-W1[n][i]*x[i]*cos(t))
-//	  + Σ_{k=0..9} (-W2[k][n]*y[k])
+//	  + Σ_{k=0..9} (-W2[k][n]*y[k]*cos(h[n]))
 //	  = 0
 //
 //	y[n], n = 0..9:
 //	    2.5*y[n] + ddot(y[n]) - b2[n]*cos(t)
-//	  + Σ_{j=0..63} (-W2[n][j]*h[j])
+//	  + Σ_{j=0..63} (-W2[n][j]*sin(h[j]))
 //	  = 0
 type Net64 struct{}
 
@@ -143,7 +143,7 @@ func net64Init() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0, 10)
 	in.HasCost = true
 	{
-		p := &lagrt.Pattern{Rows: make([]int32, 1354), Cols: make([]int32, 1354)}
+		p := &lagrt.Pattern{Rows: make([]int32, 1994), Cols: make([]int32, 1994)}
 		k := 0
 		for j := 0; j <= 63; j++ {
 			p.Rows[k], p.Cols[k] = int32(j), int32(j)
@@ -158,6 +158,8 @@ func net64Init() {
 				p.Rows[k], p.Cols[k] = int32(k_+64), int32(j)
 				k++
 				p.Rows[k], p.Cols[k] = int32(j), int32(k_+64)
+				k++
+				p.Rows[k], p.Cols[k] = int32(j), int32(j)
 				k++
 			}
 		}
@@ -227,8 +229,9 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Net64{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	t := p.T
 	pq := (*[74]float64)(p.Q)
 	pv := (*[74]float64)(p.V)
@@ -244,7 +247,9 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	sumC := 0.0
 	clear(cq[:])
 	clear(out.Cv[:74])
-	clear(out.Cth[:13258])
+	if lt {
+		clear(out.Cth[:13258])
+	}
 	if l3 {
 		clear(out.Lvt[:74])
 	}
@@ -257,12 +262,11 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		for j := 0; j <= 63; j++ {
 			v_0 := pv[j] // dot(h[j])
 			q_1 := pq[j] // h[j]
-			s0, x0 := math.Sincos(q_1)
-			sumL += 0.5*(v_0*v_0) - 1.375*(q_1*q_1) + x0
-			lq[j] += -2.75*q_1 - s0
+			sumL += 0.5*(v_0*v_0) - 1.375*(q_1*q_1)
+			lq[j] += -2.75 * q_1
 			lv[j] = v_0
 			if l2 {
-				lqq[it] = -2.75 - x0
+				lqq[it] = -2.75
 				lvv[it] = 1
 			}
 			it++
@@ -298,7 +302,9 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			th_2 := pth[j+12544] // b1[j]
 			sumL += x0 * q_1 * th_2
 			lq[j] += x0 * th_2
-			lth[j+12544] = x0 * q_1
+			if lt {
+				lth[j+12544] = x0 * q_1
+			}
 			if l3 {
 				lthq[it] = x0
 			}
@@ -320,7 +326,9 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 				u_3 := pu[i]         // x[i]
 				sumL += h0 * th_2 * u_3
 				acc1 += x0 * th_2 * u_3
-				lth[196*j+i] = h0 * u_3
+				if lt {
+					lth[196*j+i] = h0 * u_3
+				}
 				if l3 {
 					lthq[64+it] = x0 * u_3
 				}
@@ -340,7 +348,9 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			q_2 := pq[k_+64]      // y[k]
 			sumL += x0 * th_1 * q_2
 			lq[k_+64] += x0 * th_1
-			lth[k_+13248] = x0 * q_2
+			if lt {
+				lth[k_+13248] = x0 * q_2
+			}
 			if l3 {
 				lthq[12608+it] = x0
 			}
@@ -354,21 +364,25 @@ func (Net64) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lqq := out.Lqq
 		lthq := out.Lthq
 		for k_ := 0; k_ <= 9; k_++ {
-			q_1 := pq[k_+64] // y[k]
+			q_0 := pq[k_+64] // y[k]
 			acc1 := 0.0      // Lq[k_+64], summed over j
 			for j := 0; j <= 63; j++ {
-				th_0 := pth[64*k_+j+12608] // W2[k][j]
+				th_1 := pth[64*k_+j+12608] // W2[k][j]
 				q_2 := pq[j]               // h[j]
-				sumL += th_0 * q_1 * q_2
-				acc1 += th_0 * q_2
-				lq[j] += th_0 * q_1
-				lth[64*k_+j+12608] = q_1 * q_2
+				x0, x1 := math.Sincos(q_2)
+				sumL += q_0 * th_1 * x0
+				acc1 += th_1 * x0
+				lq[j] += q_0 * th_1 * x1
+				if lt {
+					lth[64*k_+j+12608] = q_0 * x0
+				}
 				if l2 {
-					lqq[74+it*2] = th_0
-					lqq[75+it*2] = th_0
+					lqq[74+it*3] = th_1 * x1
+					lqq[75+it*3] = th_1 * x1
+					lqq[76+it*3] = -q_0 * th_1 * x0
 					if l3 {
-						lthq[12618+it*2] = q_2
-						lthq[12619+it*2] = q_1
+						lthq[12618+it*2] = x0
+						lthq[12619+it*2] = q_0 * x1
 					}
 				}
 				it++

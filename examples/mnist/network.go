@@ -14,7 +14,7 @@ import (
 // steps time steps, with periodic boundary conditions.
 const (
 	period       = 2 * math.Pi
-	defaultSteps = 16
+	defaultSteps = 12
 )
 
 // networks lists the generated networks by hidden-layer size (gen.go).
@@ -66,16 +66,16 @@ func newNet(m lagrt.Model) (*net, error) {
 }
 
 // initTheta returns seeded initial parameters: Gaussian couplings scaled
-// by the fan-in (W1 by 1/√ni, W2 by w2Init/√nh) and zero drives on the
+// by the fan-in (W1 by gain/√ni, W2 by w2Init/√nh) and zero drives on the
 // biases. The springs W2 start weak: the network's stationary problem is
 // regular as long as their spectral norm stays below the distance of the
 // curvatures (mnist.lag) from the period's resonances, about 0.7 at 16
 // steps, and 0.2/√nh per entry gives a norm of about 0.2(1 + √(10/nh)).
-func (n *net) initTheta(seed uint64) []float64 {
+func (n *net) initTheta(seed uint64, gain float64) []float64 {
 	rng := rand.New(rand.NewPCG(seed, 0x6d6e697374))
 	theta := make([]float64, n.model.Info().P())
 	for a := range n.nh * n.ni {
-		theta[n.w1+a] = rng.NormFloat64() / math.Sqrt(float64(n.ni))
+		theta[n.w1+a] = gain * rng.NormFloat64() / math.Sqrt(float64(n.ni))
 	}
 	for a := range n.no * n.nh {
 		theta[n.w2+a] = w2Init * rng.NormFloat64() / math.Sqrt(float64(n.nh))

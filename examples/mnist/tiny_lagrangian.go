@@ -21,7 +21,7 @@ const (
 //
 // Lagrangian (source):
 //
-//	L = sum(j in 0..NH-1, 0.5*dot(h[j])^2 - 0.5*kh*h[j]^2 + g*cos(h[j])) + sum(k in 0..NO-1, 0.5*dot(y[k])^2 - 0.5*ko*y[k]^2) + drive*sum(j in 0..NH-1, h[j]*(b1[j] + sum(i in 0..NI-1, W1[j][i]*x[i]))) + drive*sum(k in 0..NO-1, b2[k]*y[k]) + sum(k in 0..NO-1, sum(j in 0..NH-1, W2[k][j]*y[k]*h[j]))
+//	L = sum(j in 0..NH-1, 0.5*dot(h[j])^2 - 0.5*kh*h[j]^2) + sum(k in 0..NO-1, 0.5*dot(y[k])^2 - 0.5*ko*y[k]^2) + drive*sum(j in 0..NH-1, h[j]*(b1[j] + sum(i in 0..NI-1, W1[j][i]*x[i]))) + drive*sum(k in 0..NO-1, b2[k]*y[k]) + sum(k in 0..NO-1, y[k]*sum(j in 0..NH-1, W2[k][j]*sin(h[j])))
 //
 // Instantaneous cost (source):
 //
@@ -33,28 +33,28 @@ const (
 // term to the elements where cond holds):
 //
 //	h[n], n = 0..5:
-//	    [n = 0] (2.75*h[0] + sin(h[0]) - b1[0]*cos(t) + ddot(h[0]))
-//	  + [n = 1] (2.75*h[1] + sin(h[1]) - b1[1]*cos(t) + ddot(h[1]))
-//	  + [n = 2] (2.75*h[2] + sin(h[2]) - b1[2]*cos(t) + ddot(h[2]))
-//	  + [n = 3] (2.75*h[3] + sin(h[3]) - b1[3]*cos(t) + ddot(h[3]))
-//	  + [n = 4] (2.75*h[4] + sin(h[4]) - b1[4]*cos(t) + ddot(h[4]))
-//	  + [n = 5] (2.75*h[5] + sin(h[5]) - b1[5]*cos(t) + ddot(h[5]))
+//	    [n = 0] (2.75*h[0] - b1[0]*cos(t) + ddot(h[0]))
+//	  + [n = 1] (2.75*h[1] - b1[1]*cos(t) + ddot(h[1]))
+//	  + [n = 2] (2.75*h[2] - b1[2]*cos(t) + ddot(h[2]))
+//	  + [n = 3] (2.75*h[3] - b1[3]*cos(t) + ddot(h[3]))
+//	  + [n = 4] (2.75*h[4] - b1[4]*cos(t) + ddot(h[4]))
+//	  + [n = 5] (2.75*h[5] - b1[5]*cos(t) + ddot(h[5]))
 //	  + [n = 0] Σ_{i=0..11} (-W1[0][i]*x[i]*cos(t))
 //	  + [n = 1] Σ_{i=0..11} (-W1[1][i]*x[i]*cos(t))
 //	  + [n = 2] Σ_{i=0..11} (-W1[2][i]*x[i]*cos(t))
 //	  + [n = 3] Σ_{i=0..11} (-W1[3][i]*x[i]*cos(t))
 //	  + [n = 4] Σ_{i=0..11} (-W1[4][i]*x[i]*cos(t))
 //	  + [n = 5] Σ_{i=0..11} (-W1[5][i]*x[i]*cos(t))
-//	  + [n = 0] Σ_{k=0..9} (-W2[k][0]*y[k])
-//	  + [n = 1] Σ_{k=0..9} (-W2[k][1]*y[k])
-//	  + [n = 2] Σ_{k=0..9} (-W2[k][2]*y[k])
-//	  + [n = 3] Σ_{k=0..9} (-W2[k][3]*y[k])
-//	  + [n = 4] Σ_{k=0..9} (-W2[k][4]*y[k])
-//	  + [n = 5] Σ_{k=0..9} (-W2[k][5]*y[k])
+//	  + [n = 0] Σ_{k=0..9} (-W2[k][0]*y[k]*cos(h[0]))
+//	  + [n = 1] Σ_{k=0..9} (-W2[k][1]*y[k]*cos(h[1]))
+//	  + [n = 2] Σ_{k=0..9} (-W2[k][2]*y[k]*cos(h[2]))
+//	  + [n = 3] Σ_{k=0..9} (-W2[k][3]*y[k]*cos(h[3]))
+//	  + [n = 4] Σ_{k=0..9} (-W2[k][4]*y[k]*cos(h[4]))
+//	  + [n = 5] Σ_{k=0..9} (-W2[k][5]*y[k]*cos(h[5]))
 //	  = 0
 //
 //	y[n], n = 0..9:
-//	    2.5*y[n] + ddot(y[n]) - b2[n]*cos(t) - W2[n][0]*h[0] - W2[n][1]*h[1] - W2[n][2]*h[2] - W2[n][3]*h[3] - W2[n][4]*h[4] - W2[n][5]*h[5]
+//	    2.5*y[n] + ddot(y[n]) - b2[n]*cos(t) - W2[n][0]*sin(h[0]) - W2[n][1]*sin(h[1]) - W2[n][2]*sin(h[2]) - W2[n][3]*sin(h[3]) - W2[n][4]*sin(h[4]) - W2[n][5]*sin(h[5])
 //	  = 0
 type Tiny struct{}
 
@@ -157,22 +157,13 @@ func tinyInit() {
 	in.Defaults = lagrt.AppendRepeat(in.Defaults, 0, 10)
 	in.HasCost = true
 	{
-		p := &lagrt.Pattern{Rows: make([]int32, 142), Cols: make([]int32, 142)}
+		p := &lagrt.Pattern{Rows: make([]int32, 196), Cols: make([]int32, 196)}
 		k := 0
 		copy(p.Rows[k:], []int32{0})
 		copy(p.Cols[k:], []int32{0})
 		k += 1
-		copy(p.Rows[k:], []int32{0})
-		copy(p.Cols[k:], []int32{0})
-		k += 1
 		copy(p.Rows[k:], []int32{1})
 		copy(p.Cols[k:], []int32{1})
-		k += 1
-		copy(p.Rows[k:], []int32{1})
-		copy(p.Cols[k:], []int32{1})
-		k += 1
-		copy(p.Rows[k:], []int32{2})
-		copy(p.Cols[k:], []int32{2})
 		k += 1
 		copy(p.Rows[k:], []int32{2})
 		copy(p.Cols[k:], []int32{2})
@@ -180,17 +171,8 @@ func tinyInit() {
 		copy(p.Rows[k:], []int32{3})
 		copy(p.Cols[k:], []int32{3})
 		k += 1
-		copy(p.Rows[k:], []int32{3})
-		copy(p.Cols[k:], []int32{3})
-		k += 1
 		copy(p.Rows[k:], []int32{4})
 		copy(p.Cols[k:], []int32{4})
-		k += 1
-		copy(p.Rows[k:], []int32{4})
-		copy(p.Cols[k:], []int32{4})
-		k += 1
-		copy(p.Rows[k:], []int32{5})
-		copy(p.Cols[k:], []int32{5})
 		k += 1
 		copy(p.Rows[k:], []int32{5})
 		copy(p.Cols[k:], []int32{5})
@@ -200,9 +182,9 @@ func tinyInit() {
 			k++
 		}
 		for k_ := 0; k_ <= 9; k_++ {
-			p.Rows[k], p.Cols[k] = int32(0), int32(k_+6)
-			k++
 			p.Rows[k], p.Cols[k] = int32(k_+6), int32(0)
+			k++
+			p.Rows[k], p.Cols[k] = int32(0), int32(k_+6)
 			k++
 			p.Rows[k], p.Cols[k] = int32(k_+6), int32(1)
 			k++
@@ -223,6 +205,18 @@ func tinyInit() {
 			p.Rows[k], p.Cols[k] = int32(k_+6), int32(5)
 			k++
 			p.Rows[k], p.Cols[k] = int32(5), int32(k_+6)
+			k++
+			p.Rows[k], p.Cols[k] = int32(0), int32(0)
+			k++
+			p.Rows[k], p.Cols[k] = int32(1), int32(1)
+			k++
+			p.Rows[k], p.Cols[k] = int32(2), int32(2)
+			k++
+			p.Rows[k], p.Cols[k] = int32(3), int32(3)
+			k++
+			p.Rows[k], p.Cols[k] = int32(4), int32(4)
+			k++
+			p.Rows[k], p.Cols[k] = int32(5), int32(5)
 			k++
 		}
 		in.Patterns[lagrt.QLqq] = p
@@ -305,9 +299,9 @@ func tinyInit() {
 			k++
 		}
 		for k_ := 0; k_ <= 9; k_++ {
-			p.Rows[k], p.Cols[k] = int32(6*k_+78), int32(0)
-			k++
 			p.Rows[k], p.Cols[k] = int32(6*k_+78), int32(k_+6)
+			k++
+			p.Rows[k], p.Cols[k] = int32(6*k_+78), int32(0)
 			k++
 			p.Rows[k], p.Cols[k] = int32(6*k_+79), int32(k_+6)
 			k++
@@ -355,8 +349,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lagrt.BadPoint(Tiny{}.Info(), p)
 		return
 	}
-	l2 := w&^lagrt.Level1 != 0 // second derivatives in q and v
-	l3 := w&^lagrt.Level2 != 0 // everything
+	l2 := w&^lagrt.Level1 != 0                 // second derivatives in q and v
+	l3 := w&^lagrt.Level2 != 0                 // everything
+	lt := w&(lagrt.WantLth|lagrt.WantCth) != 0 // parameter derivatives
 	t := p.T
 	pq := (*[16]float64)(p.Q)
 	pv := (*[16]float64)(p.V)
@@ -372,7 +367,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 	sumC := 0.0
 	*cq = [16]float64{}
 	*(*[16]float64)(out.Cv) = [16]float64{}
-	clear(out.Cth[:148])
+	if lt {
+		clear(out.Cth[:148])
+	}
 	if l3 {
 		*(*[16]float64)(out.Lvt) = [16]float64{}
 	}
@@ -394,24 +391,12 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		sumL += -1.375 * (q0 * q0)
 		lq[0] += -2.75 * q0
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
+			lqq := (*[196]float64)(out.Lqq)
 			lqq[0] = -2.75
 		}
 	}
 
 	// Term 3 of the Lagrangian.
-	{
-		q0 := pq[0] // h[0]
-		s0, x0 := math.Sincos(q0)
-		sumL += x0
-		lq[0] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[1] = -x0
-		}
-	}
-
-	// Term 4 of the Lagrangian.
 	{
 		v1 := pv[1] // dot(h[1])
 		sumL += 0.5 * (v1 * v1)
@@ -422,30 +407,18 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 5 of the Lagrangian.
+	// Term 4 of the Lagrangian.
 	{
 		q1 := pq[1] // h[1]
 		sumL += -1.375 * (q1 * q1)
 		lq[1] += -2.75 * q1
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[2] = -2.75
+			lqq := (*[196]float64)(out.Lqq)
+			lqq[1] = -2.75
 		}
 	}
 
-	// Term 6 of the Lagrangian.
-	{
-		q1 := pq[1] // h[1]
-		s0, x0 := math.Sincos(q1)
-		sumL += x0
-		lq[1] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[3] = -x0
-		}
-	}
-
-	// Term 7 of the Lagrangian.
+	// Term 5 of the Lagrangian.
 	{
 		v2 := pv[2] // dot(h[2])
 		sumL += 0.5 * (v2 * v2)
@@ -456,30 +429,18 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 8 of the Lagrangian.
+	// Term 6 of the Lagrangian.
 	{
 		q2 := pq[2] // h[2]
 		sumL += -1.375 * (q2 * q2)
 		lq[2] += -2.75 * q2
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[4] = -2.75
+			lqq := (*[196]float64)(out.Lqq)
+			lqq[2] = -2.75
 		}
 	}
 
-	// Term 9 of the Lagrangian.
-	{
-		q2 := pq[2] // h[2]
-		s0, x0 := math.Sincos(q2)
-		sumL += x0
-		lq[2] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[5] = -x0
-		}
-	}
-
-	// Term 10 of the Lagrangian.
+	// Term 7 of the Lagrangian.
 	{
 		v3 := pv[3] // dot(h[3])
 		sumL += 0.5 * (v3 * v3)
@@ -490,30 +451,18 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 11 of the Lagrangian.
+	// Term 8 of the Lagrangian.
 	{
 		q3 := pq[3] // h[3]
 		sumL += -1.375 * (q3 * q3)
 		lq[3] += -2.75 * q3
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[6] = -2.75
+			lqq := (*[196]float64)(out.Lqq)
+			lqq[3] = -2.75
 		}
 	}
 
-	// Term 12 of the Lagrangian.
-	{
-		q3 := pq[3] // h[3]
-		s0, x0 := math.Sincos(q3)
-		sumL += x0
-		lq[3] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[7] = -x0
-		}
-	}
-
-	// Term 13 of the Lagrangian.
+	// Term 9 of the Lagrangian.
 	{
 		v4 := pv[4] // dot(h[4])
 		sumL += 0.5 * (v4 * v4)
@@ -524,30 +473,18 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 14 of the Lagrangian.
+	// Term 10 of the Lagrangian.
 	{
 		q4 := pq[4] // h[4]
 		sumL += -1.375 * (q4 * q4)
 		lq[4] += -2.75 * q4
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[8] = -2.75
+			lqq := (*[196]float64)(out.Lqq)
+			lqq[4] = -2.75
 		}
 	}
 
-	// Term 15 of the Lagrangian.
-	{
-		q4 := pq[4] // h[4]
-		s0, x0 := math.Sincos(q4)
-		sumL += x0
-		lq[4] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[9] = -x0
-		}
-	}
-
-	// Term 16 of the Lagrangian.
+	// Term 11 of the Lagrangian.
 	{
 		v5 := pv[5] // dot(h[5])
 		sumL += 0.5 * (v5 * v5)
@@ -558,30 +495,18 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 17 of the Lagrangian.
+	// Term 12 of the Lagrangian.
 	{
 		q5 := pq[5] // h[5]
 		sumL += -1.375 * (q5 * q5)
 		lq[5] += -2.75 * q5
 		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[10] = -2.75
+			lqq := (*[196]float64)(out.Lqq)
+			lqq[5] = -2.75
 		}
 	}
 
-	// Term 18 of the Lagrangian.
-	{
-		q5 := pq[5] // h[5]
-		s0, x0 := math.Sincos(q5)
-		sumL += x0
-		lq[5] += -s0
-		if l2 {
-			lqq := (*[142]float64)(out.Lqq)
-			lqq[11] = -x0
-		}
-	}
-
-	// Term 19 of the Lagrangian, summed over k_ in 0..9 (10 points).
+	// Term 13 of the Lagrangian, summed over k_ in 0..9 (10 points).
 	{
 		it := 0
 		lqq := out.Lqq
@@ -593,28 +518,30 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			lq[k_+6] += -2.5 * q_1
 			lv[k_+6] = v_0
 			if l2 {
-				lqq[12+it] = -2.5
+				lqq[6+it] = -2.5
 				lvv[6+it] = 1
 			}
 			it++
 		}
 	}
 
-	// Term 20 of the Lagrangian.
+	// Term 14 of the Lagrangian.
 	{
 		q0 := pq[0]     // h[0]
 		th72 := pth[72] // b1[0]
 		x0 := math.Cos(t)
 		sumL += x0 * q0 * th72
 		lq[0] += x0 * th72
-		lth[72] = x0 * q0
+		if lt {
+			lth[72] = x0 * q0
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[0] = x0
 		}
 	}
 
-	// Term 21 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 15 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -627,7 +554,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]   // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i] = h0 * u_3
+			if lt {
+				lth[i] = h0 * u_3
+			}
 			if l3 {
 				lthq[1+it] = x0 * u_3
 			}
@@ -636,21 +565,23 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[0] += acc1
 	}
 
-	// Term 22 of the Lagrangian.
+	// Term 16 of the Lagrangian.
 	{
 		q1 := pq[1]     // h[1]
 		th73 := pth[73] // b1[1]
 		x0 := math.Cos(t)
 		sumL += x0 * q1 * th73
 		lq[1] += x0 * th73
-		lth[73] = x0 * q1
+		if lt {
+			lth[73] = x0 * q1
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[13] = x0
 		}
 	}
 
-	// Term 23 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 17 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -663,7 +594,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]      // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i+12] = h0 * u_3
+			if lt {
+				lth[i+12] = h0 * u_3
+			}
 			if l3 {
 				lthq[14+it] = x0 * u_3
 			}
@@ -672,21 +605,23 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[1] += acc1
 	}
 
-	// Term 24 of the Lagrangian.
+	// Term 18 of the Lagrangian.
 	{
 		q2 := pq[2]     // h[2]
 		th74 := pth[74] // b1[2]
 		x0 := math.Cos(t)
 		sumL += x0 * q2 * th74
 		lq[2] += x0 * th74
-		lth[74] = x0 * q2
+		if lt {
+			lth[74] = x0 * q2
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[26] = x0
 		}
 	}
 
-	// Term 25 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 19 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -699,7 +634,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]      // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i+24] = h0 * u_3
+			if lt {
+				lth[i+24] = h0 * u_3
+			}
 			if l3 {
 				lthq[27+it] = x0 * u_3
 			}
@@ -708,21 +645,23 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[2] += acc1
 	}
 
-	// Term 26 of the Lagrangian.
+	// Term 20 of the Lagrangian.
 	{
 		q3 := pq[3]     // h[3]
 		th75 := pth[75] // b1[3]
 		x0 := math.Cos(t)
 		sumL += x0 * q3 * th75
 		lq[3] += x0 * th75
-		lth[75] = x0 * q3
+		if lt {
+			lth[75] = x0 * q3
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[39] = x0
 		}
 	}
 
-	// Term 27 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 21 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -735,7 +674,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]      // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i+36] = h0 * u_3
+			if lt {
+				lth[i+36] = h0 * u_3
+			}
 			if l3 {
 				lthq[40+it] = x0 * u_3
 			}
@@ -744,21 +685,23 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[3] += acc1
 	}
 
-	// Term 28 of the Lagrangian.
+	// Term 22 of the Lagrangian.
 	{
 		q4 := pq[4]     // h[4]
 		th76 := pth[76] // b1[4]
 		x0 := math.Cos(t)
 		sumL += x0 * q4 * th76
 		lq[4] += x0 * th76
-		lth[76] = x0 * q4
+		if lt {
+			lth[76] = x0 * q4
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[52] = x0
 		}
 	}
 
-	// Term 29 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 23 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -771,7 +714,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]      // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i+48] = h0 * u_3
+			if lt {
+				lth[i+48] = h0 * u_3
+			}
 			if l3 {
 				lthq[53+it] = x0 * u_3
 			}
@@ -780,21 +725,23 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[4] += acc1
 	}
 
-	// Term 30 of the Lagrangian.
+	// Term 24 of the Lagrangian.
 	{
 		q5 := pq[5]     // h[5]
 		th77 := pth[77] // b1[5]
 		x0 := math.Cos(t)
 		sumL += x0 * q5 * th77
 		lq[5] += x0 * th77
-		lth[77] = x0 * q5
+		if lt {
+			lth[77] = x0 * q5
+		}
 		if l3 {
 			lthq := (*[208]float64)(out.Lthq)
 			lthq[65] = x0
 		}
 	}
 
-	// Term 31 of the Lagrangian, summed over i in 0..11 (12 points).
+	// Term 25 of the Lagrangian, summed over i in 0..11 (12 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -807,7 +754,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			u_3 := pu[i]      // x[i]
 			sumL += h0 * th_2 * u_3
 			acc1 += x0 * th_2 * u_3
-			lth[i+60] = h0 * u_3
+			if lt {
+				lth[i+60] = h0 * u_3
+			}
 			if l3 {
 				lthq[66+it] = x0 * u_3
 			}
@@ -816,7 +765,7 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[5] += acc1
 	}
 
-	// Term 32 of the Lagrangian, summed over k_ in 0..9 (10 points).
+	// Term 26 of the Lagrangian, summed over k_ in 0..9 (10 points).
 	{
 		it := 0
 		lthq := out.Lthq
@@ -826,7 +775,9 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 			q_2 := pq[k_+6]     // y[k]
 			sumL += x0 * th_1 * q_2
 			lq[k_+6] += x0 * th_1
-			lth[k_+138] = x0 * q_2
+			if lt {
+				lth[k_+138] = x0 * q_2
+			}
 			if l3 {
 				lthq[78+it] = x0
 			}
@@ -834,7 +785,7 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		}
 	}
 
-	// Term 33 of the Lagrangian, summed over k_ in 0..9 (10 points).
+	// Term 27 of the Lagrangian, summed over k_ in 0..9 (10 points).
 	{
 		it := 0
 		lqq := out.Lqq
@@ -845,65 +796,80 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		q3 := pq[3] // h[3]
 		q4 := pq[4] // h[4]
 		q5 := pq[5] // h[5]
-		acc1 := 0.0 // Lq[0], summed over k_
+		x0, x7 := math.Sincos(q0)
+		x1, x8 := math.Sincos(q1)
+		x2, x9 := math.Sincos(q2)
+		x3, x10 := math.Sincos(q3)
+		x4, x11 := math.Sincos(q4)
+		x5, x12 := math.Sincos(q5)
+		acc2 := 0.0 // Lq[0], summed over k_
 		acc3 := 0.0 // Lq[1], summed over k_
 		acc4 := 0.0 // Lq[2], summed over k_
 		acc5 := 0.0 // Lq[3], summed over k_
 		acc6 := 0.0 // Lq[4], summed over k_
 		acc7 := 0.0 // Lq[5], summed over k_
 		for k_ := 0; k_ <= 9; k_++ {
+			q_0 := pq[k_+6]       // y[k]
 			th_1 := pth[6*k_+78]  // W2[k][0]
-			q_2 := pq[k_+6]       // y[k]
-			th_4 := pth[6*k_+79]  // W2[k][1]
-			th_6 := pth[6*k_+80]  // W2[k][2]
-			th_8 := pth[6*k_+81]  // W2[k][3]
-			th_10 := pth[6*k_+82] // W2[k][4]
-			th_12 := pth[6*k_+83] // W2[k][5]
-			sumL += q0*th_1*q_2 + q1*q_2*th_4 + q2*q_2*th_6 + q3*q_2*th_8 + q4*q_2*th_10 + q5*q_2*th_12
-			acc1 += th_1 * q_2
-			lq[k_+6] += q0*th_1 + q1*th_4 + q2*th_6 + q3*th_8 + q4*th_10 + q5*th_12
-			acc3 += q_2 * th_4
-			acc4 += q_2 * th_6
-			acc5 += q_2 * th_8
-			acc6 += q_2 * th_10
-			acc7 += q_2 * th_12
-			lth[6*k_+78] = q0 * q_2
-			lth[6*k_+79] = q1 * q_2
-			lth[6*k_+80] = q2 * q_2
-			lth[6*k_+81] = q3 * q_2
-			lth[6*k_+82] = q4 * q_2
-			lth[6*k_+83] = q5 * q_2
+			th_3 := pth[6*k_+79]  // W2[k][1]
+			th_5 := pth[6*k_+80]  // W2[k][2]
+			th_7 := pth[6*k_+81]  // W2[k][3]
+			th_9 := pth[6*k_+82]  // W2[k][4]
+			th_11 := pth[6*k_+83] // W2[k][5]
+			x6 := th_1*x0 + th_3*x1 + th_5*x2 + th_7*x3 + th_9*x4 + th_11*x5
+			sumL += q_0 * x6
+			lq[k_+6] += x6
+			acc2 += q_0 * th_1 * x7
+			acc3 += q_0 * th_3 * x8
+			acc4 += q_0 * th_5 * x9
+			acc5 += q_0 * th_7 * x10
+			acc6 += q_0 * th_9 * x11
+			acc7 += q_0 * th_11 * x12
+			if lt {
+				lth[6*k_+78] = q_0 * x0
+				lth[6*k_+79] = q_0 * x1
+				lth[6*k_+80] = q_0 * x2
+				lth[6*k_+81] = q_0 * x3
+				lth[6*k_+82] = q_0 * x4
+				lth[6*k_+83] = q_0 * x5
+			}
 			if l2 {
-				lqq[22+it*12] = th_1
-				lqq[23+it*12] = th_1
-				lqq[24+it*12] = th_4
-				lqq[25+it*12] = th_4
-				lqq[26+it*12] = th_6
-				lqq[27+it*12] = th_6
-				lqq[28+it*12] = th_8
-				lqq[29+it*12] = th_8
-				lqq[30+it*12] = th_10
-				lqq[31+it*12] = th_10
-				lqq[32+it*12] = th_12
-				lqq[33+it*12] = th_12
+				lqq[16+it*18] = th_1 * x7
+				lqq[17+it*18] = th_1 * x7
+				lqq[18+it*18] = th_3 * x8
+				lqq[19+it*18] = th_3 * x8
+				lqq[20+it*18] = th_5 * x9
+				lqq[21+it*18] = th_5 * x9
+				lqq[22+it*18] = th_7 * x10
+				lqq[23+it*18] = th_7 * x10
+				lqq[24+it*18] = th_9 * x11
+				lqq[25+it*18] = th_9 * x11
+				lqq[26+it*18] = th_11 * x12
+				lqq[27+it*18] = th_11 * x12
+				lqq[28+it*18] = -q_0 * th_1 * x0
+				lqq[29+it*18] = -q_0 * th_3 * x1
+				lqq[30+it*18] = -q_0 * th_5 * x2
+				lqq[31+it*18] = -q_0 * th_7 * x3
+				lqq[32+it*18] = -q_0 * th_9 * x4
+				lqq[33+it*18] = -q_0 * th_11 * x5
 				if l3 {
-					lthq[88+it*12] = q_2
-					lthq[89+it*12] = q0
-					lthq[90+it*12] = q1
-					lthq[91+it*12] = q_2
-					lthq[92+it*12] = q2
-					lthq[93+it*12] = q_2
-					lthq[94+it*12] = q3
-					lthq[95+it*12] = q_2
-					lthq[96+it*12] = q4
-					lthq[97+it*12] = q_2
-					lthq[98+it*12] = q5
-					lthq[99+it*12] = q_2
+					lthq[88+it*12] = x0
+					lthq[89+it*12] = q_0 * x7
+					lthq[90+it*12] = x1
+					lthq[91+it*12] = q_0 * x8
+					lthq[92+it*12] = x2
+					lthq[93+it*12] = q_0 * x9
+					lthq[94+it*12] = x3
+					lthq[95+it*12] = q_0 * x10
+					lthq[96+it*12] = x4
+					lthq[97+it*12] = q_0 * x11
+					lthq[98+it*12] = x5
+					lthq[99+it*12] = q_0 * x12
 				}
 			}
 			it++
 		}
-		lq[0] += acc1
+		lq[0] += acc2
 		lq[1] += acc3
 		lq[2] += acc4
 		lq[3] += acc5
@@ -911,7 +877,7 @@ func (Tiny) Eval(w lagrt.Want, p *lagrt.Point, out *lagrt.Out) {
 		lq[5] += acc7
 	}
 
-	// Term 34 of the cost, summed over k_ in 0..9 (10 points).
+	// Term 28 of the cost, summed over k_ in 0..9 (10 points).
 	{
 		it := 0
 		cqq := out.Cqq
