@@ -25,15 +25,16 @@ type config struct {
 	method, out, init, plot, data                      string
 	seed                                               uint64
 	lr, gain                                           float64
+	decay                                              bool
 }
 
 // Defaults: the full run (all 60,000 training and 10,000 test images)
 // and the quick one (-train=2000 -test=1000) share them.
 const (
 	defaultEpochs = 6
-	defaultHidden = 128
-	defaultBatch  = 20
-	defaultLR     = 0.002
+	defaultHidden = 64
+	defaultBatch  = 10
+	defaultLR     = 0.003
 	defaultGain   = 4
 )
 
@@ -59,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.plot, "plot", "", "write PNGs of loss, accuracy and test digits' output trajectories into this `directory`")
 	fs.IntVar(&c.batch, "batch", defaultBatch, "minibatch size (one Adam step per batch)")
 	fs.Float64Var(&c.lr, "lr", defaultLR, "Adam learning rate")
+	fs.BoolVar(&c.decay, "decay", false, "decay the learning rate along a cosine to a tenth of -lr over the run")
 	fs.Float64Var(&c.gain, "gain", defaultGain, "scale of the initial input couplings W1 (entries gain/√196): the drives then reach the pendulums' nonlinear range")
 	fs.IntVar(&c.steps, "steps", defaultSteps, "time steps per period of the drive")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines solving samples (0: GOMAXPROCS; results do not depend on it)")
@@ -152,8 +154,12 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 	fmt.Fprintf(w, "network %s: %d inputs drive %d hidden pendulums coupled to %d output oscillators; %d parameters; %d steps per period, periodic\n",
 		info.Name, n.ni, n.nh, n.no, info.P(), c.steps)
 	batches := (c.train + c.batch - 1) / c.batch
-	fmt.Fprintf(w, "training: %s gradient, Adam lr %g, %d epochs of %d minibatches of %d, seed %d, %d workers\n",
-		c.method, c.lr, c.epochs, batches, c.batch, c.seed, workers(c.workers))
+	lrs := fmt.Sprint(c.lr)
+	if c.decay {
+		lrs += fmt.Sprintf(" decaying to %g", c.lr/10)
+	}
+	fmt.Fprintf(w, "training: %s gradient, Adam lr %s, %d epochs of %d minibatches of %d, seed %d, %d workers\n",
+		c.method, lrs, c.epochs, batches, c.batch, c.seed, workers(c.workers))
 
 	trainData := n.dataset(tr.x, tr.labels, c.steps)
 	testData := n.dataset(te.x, te.labels, c.steps)
@@ -177,9 +183,11 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 	firstLoss := math.NaN()
 	epochStart := time.Now()
 	lastReport := time.Now()
+	adam := lagrt.NewAdam(c.lr)
+	steps := c.epochs * batches
 	opt := &lagrt.TrainOptions{
 		Method:    methods[c.method],
-		Optimizer: lagrt.NewAdam(c.lr),
+		Optimizer: adam,
 		Epochs:    c.epochs,
 		Workers:   c.workers,
 		BatchSize: c.batch,
@@ -192,6 +200,9 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 		BatchProgress: func(b *lagrt.BatchStats) error {
 			if b.Steps == 1 {
 				firstLoss = b.Loss
+			}
+			if c.decay {
+				adam.LR = learningRate(c.lr, b.Steps, steps)
 			}
 			if afterBatch != nil {
 				afterBatch(b)
@@ -270,6 +281,13 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 		round(time.Since(start)), res.Solves, firstLoss, res.Loss)
 	fmt.Fprintf(w, "accuracy: train=%.2f%% test=%.2f%%\n", trainAcc, testAcc)
 	return nil
+}
+
+// learningRate is the rate after step of steps: a cosine from lr down
+// to lr/10.
+func learningRate(lr float64, step, steps int) float64 {
+	f := min(1, float64(step)/float64(max(1, steps)))
+	return lr * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*f)))
 }
 
 // afterBatch, if set (by tests), is called after every minibatch step.

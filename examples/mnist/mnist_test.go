@@ -280,3 +280,20 @@ func TestInterruptCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestLearningRate(t *testing.T) {
+	if got := learningRate(0.003, 0, 100); got != 0.003 {
+		t.Errorf("start: %g", got)
+	}
+	if got := learningRate(0.003, 100, 100); math.Abs(got-0.0003) > 1e-15 {
+		t.Errorf("end: %g", got)
+	}
+	prev := math.Inf(1)
+	for s := 0; s <= 100; s++ {
+		r := learningRate(0.003, s, 100)
+		if r > prev {
+			t.Fatalf("rate rises at step %d", s)
+		}
+		prev = r
+	}
+}
