@@ -61,7 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.batch, "batch", defaultBatch, "minibatch size (one Adam step per batch)")
 	fs.Float64Var(&c.lr, "lr", defaultLR, "Adam learning rate")
 	fs.BoolVar(&c.decay, "decay", false, "decay the learning rate along a cosine to a tenth of -lr over the run")
-	fs.Float64Var(&c.gain, "gain", defaultGain, "scale of the initial input couplings W1 (entries gain/√196): the drives then reach the pendulums' nonlinear range")
+	fs.Float64Var(&c.gain, "gain", defaultGain, "scale of the initial input couplings W1 (entries gain/√196): the rotors' amplitudes then reach the range where sin(h) bends")
 	fs.IntVar(&c.steps, "steps", defaultSteps, "time steps per period of the drive")
 	fs.IntVar(&c.workers, "workers", 0, "goroutines solving samples (0: GOMAXPROCS; results do not depend on it)")
 	fs.StringVar(&c.data, "data", "", "`directory` with the four MNIST .gz files (default: GoMNIST's data/ in the module cache)")
@@ -151,7 +151,7 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "data: %d training and %d test images from %s, pooled to %d inputs (%.1fs)\n",
 		c.train, c.test, dir, n.ni, time.Since(start).Seconds())
-	fmt.Fprintf(w, "network %s: %d inputs drive %d hidden pendulums coupled to %d output oscillators; %d parameters; %d steps per period, periodic\n",
+	fmt.Fprintf(w, "network %s: %d inputs drive %d hidden rotors coupled to %d output oscillators; %d parameters; %d steps per period, periodic\n",
 		info.Name, n.ni, n.nh, n.no, info.P(), c.steps)
 	batches := (c.train + c.batch - 1) / c.batch
 	lrs := fmt.Sprint(c.lr)
