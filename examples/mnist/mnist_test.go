@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -236,9 +237,19 @@ func TestTrainSmoke(t *testing.T) {
 	if _, err := readParams(out, Net32{}.Info()); err != nil {
 		t.Error(err)
 	}
-	for _, f := range []string{"loss.png", "accuracy.png", "digit_0.png", "digit_0_image.png"} {
-		if fi, err := os.Stat(filepath.Join(dir, "plots", f)); err != nil || fi.Size() < 1000 {
-			t.Errorf("plot %s: %v", f, err)
+	for _, f := range []struct {
+		name string
+		min  int // smallest width in pixels
+	}{{"loss.png", 300}, {"accuracy.png", 300}, {"digit_0.png", 300}, {"digit_0_image.png", 14 * 8}} {
+		fh, err := os.Open(filepath.Join(dir, "plots", f.name))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		cfg, err := png.DecodeConfig(fh)
+		fh.Close()
+		if err != nil || cfg.Width < f.min || cfg.Height < f.min/2 {
+			t.Errorf("plot %s: %d×%d, %v", f.name, cfg.Width, cfg.Height, err)
 		}
 	}
 }
