@@ -158,8 +158,8 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 	if c.decay {
 		lrs += fmt.Sprintf(" decaying to %g", c.lr/10)
 	}
-	fmt.Fprintf(w, "training: %s gradient, Adam lr %s, %d epochs of %d minibatches of %d, seed %d, %d workers\n",
-		c.method, lrs, c.epochs, batches, c.batch, c.seed, workers(c.workers))
+	fmt.Fprintf(w, "training: %s gradient, Adam lr %s, %d epoch%s of %d minibatches of %d, seed %d, %d workers\n",
+		c.method, lrs, c.epochs, plural(c.epochs), batches, c.batch, c.seed, workers(c.workers))
 
 	trainData := n.dataset(tr.x, tr.labels, c.steps)
 	testData := n.dataset(te.x, te.labels, c.steps)
@@ -298,6 +298,13 @@ func workers(n int) int {
 		return n
 	}
 	return max(1, runtimeProcs())
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func percent(ok []bool) float64 {
