@@ -1,6 +1,7 @@
 package interp_test
 
 import (
+	"fmt"
 	"math"
 	"math/cmplx"
 	"os"
@@ -199,6 +200,27 @@ func TestPeriodicNotPeriodic(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "dissipation") || !strings.Contains(err.Error(), "period") {
 			t.Errorf("%q: err = %v, want one about the period pointing to dissipation", src, err)
 		}
+	}
+}
+
+// TestPeriodicCancellingDrive: a periodic Lagrangian whose value happens
+// to cancel to nearly zero at one of the check's test points (a strong
+// drive balanced by a constant) is periodic all the same. The rounding of
+// cos(t + T) in the strong drive term must not read as an aperiodic
+// time dependence (it did, once, in epoch 6 of a full MNIST run).
+func TestPeriodicCancellingDrive(t *testing.T) {
+	const A, T = 1e8, 2 * math.Pi
+	// The check's first test point: t = 0.13·T, q = 0.1, v = 0.55.
+	c := -(0.5*0.55*0.55 - 0.5*0.1*0.1 + A*math.Cos(0.13*T)*0.1)
+	m := compileSrc(t, fmt.Sprintf("system C\nparam A = %v, c = %v\ncoord q\n"+
+		"lagrangian = 0.5*dot(q)^2 - 0.5*4*q^2 + A*cos(t)*q + c\n", A, c))
+	sol, err := lagrt.Solve(&lagrt.Problem{Model: m, BC: lagrt.Periodic, T: T, N: 64}, nil)
+	if err != nil {
+		t.Fatalf("periodic drive rejected: %v", err)
+	}
+	// ddot(q) + 4q = A cos t: q = A/3 cos t, up to the O(h²) scheme error.
+	if got, want := sol.Q[0][0], A/3; math.Abs(got-want) > 1e-2*want {
+		t.Errorf("q(0) = %g, want about %g", got, want)
 	}
 }
 

@@ -64,6 +64,7 @@ type iterate struct {
 	q, qt       []float64 // iterate, line-search trial
 	r, gC, p    []float64 // ∇_q(S_d+βC_d), ∇_q C_d, momenta
 	w           []float64 // scratch
+	perB        []float64 // checkPeriodic: values at t + T and time variation
 	rhs         []float64 // unknown order
 	pbuf        []float64
 	sAct        float64

