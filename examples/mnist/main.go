@@ -257,7 +257,7 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 		if errors.Is(err, lagrt.ErrStopped) {
 			return fmt.Errorf("interrupted: %w", err)
 		}
-		return fmt.Errorf("%w\n(try -lr smaller, or -steps larger; -init resumes from a checkpoint)", err)
+		return fmt.Errorf("%w\n(%s)", err, failureHint(err))
 	}
 	trainAcc := percent(correct) // Train's final evaluation: every image at the final parameters
 	testAcc := math.NaN()
@@ -288,6 +288,16 @@ func train(ctx context.Context, c *config, w io.Writer) error {
 func learningRate(lr float64, step, steps int) float64 {
 	f := min(1, float64(step)/float64(max(1, steps)))
 	return lr * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*f)))
+}
+
+// failureHint says what to try after training failed with err: a solver
+// failure may yield to a gentler step or a finer grid, an invalid problem
+// will not.
+func failureHint(err error) string {
+	if errors.Is(err, lagrt.ErrProblem) {
+		return "-init resumes from a checkpoint"
+	}
+	return "try -lr smaller, or -steps larger; -init resumes from a checkpoint"
 }
 
 // afterBatch, if set (by tests), is called after every minibatch step.

@@ -308,3 +308,21 @@ func TestLearningRate(t *testing.T) {
 		prev = r
 	}
 }
+
+// TestFailureHint: an invalid problem is not advised to change -lr or
+// -steps; a solver failure is.
+func TestFailureHint(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool // suggests -lr and -steps
+	}{
+		{fmt.Errorf("epoch 6: %w", lagrt.ErrProblem), false},
+		{fmt.Errorf("epoch 6: %w", lagrt.ErrNoConvergence), true},
+		{fmt.Errorf("epoch 6: %w", lagrt.ErrSingular), true},
+	} {
+		h := failureHint(tc.err)
+		if got := strings.Contains(h, "-lr") && strings.Contains(h, "-steps"); got != tc.want || !strings.Contains(h, "-init") {
+			t.Errorf("failureHint(%v) = %q", tc.err, h)
+		}
+	}
+}
