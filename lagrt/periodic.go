@@ -18,8 +18,8 @@ import (
 // (estimated by a third evaluation): a value that happens to cancel to
 // nearly zero at a test point (a drive term balancing the others) still
 // carries the rounding of its time-dependent terms, and must not read as
-// aperiodic. It uses the solver's point and scratch buffers (no
-// allocation unless a difference needs the second look).
+// aperiodic. It uses the solver's point and scratch buffers, sized by
+// setup (no allocation).
 func (s *Solver) checkPeriodic() error {
 	n, T := s.n, s.pr.T
 	pt, o := &s.pt, s.out
@@ -68,8 +68,7 @@ func (s *Solver) checkPeriodic() error {
 		flat(save)
 		pt.T = t0 + T
 		s.model.Eval(Level1, pt, o)
-		s.perB = grow(s.perB, 2*m)
-		later, tv := s.perB[:m], s.perB[m:]
+		later, tv := s.perB[:m], s.perB[m:2*m]
 		flat(later)
 		what, rel := worst(save, later, nil)
 		if what == "" {

@@ -198,6 +198,7 @@ func (s *Solver) setup(pr *Problem, opt *Options) error {
 	s.qbar = grow(s.qbar, n)
 	s.vv = grow(s.vv, n)
 	if s.bc == Periodic {
+		s.perB = grow(s.perB, 2*(1+2*n))
 		return s.checkPeriodic()
 	}
 	return nil
